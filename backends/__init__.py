@@ -1,0 +1,1 @@
+"""Backends that run a lab: ``simulated`` (simpy model) and ``kernel`` (real namespaces)."""

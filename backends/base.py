@@ -1,0 +1,73 @@
+"""The one interface both backends implement.
+
+The generic runner (``sim.runner``) walks a lab's commands and calls these primitives;
+it renders listings and program output through ``sim.show`` so that both backends'
+text comes from one renderer.  A backend only has to *do* things and *report state*.
+
+Every method takes and returns the script's names (``ns1``, ``veth1``); a backend that
+renames things (the kernel backend prefixes its namespaces) translates at its edge.
+Failures are ``sim.errors.CommandError`` carrying iproute2's exact message and status.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from sim.commands import Command, Ping
+from sim.model import NetnsListing, NetnsState
+from sim.programs import PingReport
+from sim.trace import Event, Frame
+
+
+class Backend(ABC):
+    """A place to run a lab.  Use as a context manager: ``close()`` removes everything."""
+
+    #: "sim" or "kernel"
+    name: str = ""
+
+    @abstractmethod
+    def now(self) -> float:
+        """Seconds since the run began, on this backend's clock."""
+
+    @abstractmethod
+    def apply(self, cmd: Command) -> None:
+        """Carry out a configuration command: ``NetnsAdd``, ``NetnsDel``, ``LinkAddVeth``,
+        ``LinkSet``, ``LinkDel``, ``AddrAdd``, ``AddrDel``.  Raises ``CommandError``."""
+
+    @abstractmethod
+    def netns_list(self) -> NetnsListing:
+        """The lab's named namespaces (never ``root``), in ``ip netns list`` order."""
+
+    @abstractmethod
+    def snapshot(self, netns: str) -> NetnsState:
+        """The state of one namespace now.  Raises ``CommandError`` if it does not exist."""
+
+    @abstractmethod
+    def ping(self, cmd: Ping) -> PingReport:
+        """Run ``ping`` in ``cmd.netns`` to completion and report what it printed."""
+
+    @abstractmethod
+    def sleep(self, seconds: float) -> None:
+        """Let time pass (timers fire, frames flow)."""
+
+    @abstractmethod
+    def frames(self) -> list[Frame]:
+        """Every frame seen so far on every lab interface, in time order."""
+
+    @abstractmethod
+    def events(self) -> list[Event]:
+        """Every state change seen so far, in time order."""
+
+    def has_netns(self, netns: str) -> bool:
+        """Whether the lab namespace exists (``root`` always does)."""
+        from sim.model import ROOT_NS
+
+        return netns == ROOT_NS or any(e.name == netns for e in self.netns_list().entries)
+
+    def close(self) -> None:
+        """Remove everything the backend created.  Safe to call twice."""
+
+    def __enter__(self) -> "Backend":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""vethlab: see how Linux networking works, simulated or on the real kernel."""

@@ -1,0 +1,57 @@
+"""What a program run (``ping``) produced, as data; ``sim.show.ping`` turns it into text.
+
+Both backends fill a ``PingReport`` the same way, so the text that users compare is made
+by one renderer.  Round-trip times are integer microseconds, as iputils measures them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PingLine:
+    """One line ping prints while running.
+
+    ``kind``: ``"reply"`` (``64 bytes from X: icmp_seq=N ttl=T time=R ms``), ``"error"``
+    (``From X icmp_seq=N Destination Host Unreachable``; ``text`` holds the words after
+    the sequence number), or ``"ttl"`` (``From X icmp_seq=N Time to live exceeded``).
+    """
+
+    kind: str
+    seq: int
+    source: str
+    t: float = 0.0  # seconds since the run began, when it was printed
+    nbytes: int = 0  # ICMP bytes received (8 + payload), for replies
+    ttl: int | None = None
+    rtt_us: int | None = None
+    text: str = ""
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class PingReport:
+    """Everything ``ping`` printed, as data.
+
+    ``fatal`` is set when ping stopped before sending (``connect: Network is
+    unreachable``); then only that message is printed, on stderr.
+    """
+
+    dest: str  # as the user typed it
+    dest_addr: str  # resolved IPv4 address
+    size: int = 56
+    lines: tuple[PingLine, ...] = ()
+    transmitted: int = 0
+    received: int = 0
+    errors: int = 0
+    duplicates: int = 0
+    elapsed_ms: int = 0  # "time NNNNms" in the statistics
+    interrupted: bool = False
+    fatal: str | None = None
+    rtts_us: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def rc(self) -> int:
+        """iputils' exit status: 0 if any reply, 1 if none (or errors), 2 on fatal errors."""
+        if self.fatal:
+            return 2
+        return 0 if self.received > 0 else 1
