@@ -55,3 +55,12 @@ class PingReport:
         if self.fatal:
             return 2
         return 0 if self.received > 0 else 1
+
+
+def ping_ident(index: int) -> int:
+    """The ICMP echo identifier of the ``index``-th ping of a run (0-based).
+
+    iputils uses its pid; a lab uses a deterministic value so that both backends put the
+    same identifier on the wire and a run is repeatable.
+    """
+    return (0x7600 + index) & 0xFFFF
