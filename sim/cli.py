@@ -1,0 +1,224 @@
+"""``vethlab``: run, compare, demo, bench, cleanup.
+
+Every user-facing failure ends here as one line on stderr and a non-zero status, never a
+traceback: script errors as ``FILE:LINE: message`` (status 2), failed commands as the real
+tool's message prefixed with ``FILE:LINE:`` (the run goes on and exits with the last
+command's status), an unavailable backend as one sentence saying what works instead.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from sim.errors import BackendUnavailable, ScriptError, VethlabError
+from sim.result import CommandResult, Run
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise VethlabError(f"vethlab: cannot read {path}: {exc.strerror}") from None
+
+
+class Terminal:
+    """Prints results as a terminal session would: ``$ cmd``, its output, its errors."""
+
+    def __init__(self, path: str, out: TextIO, err: TextIO, comments: dict[int, list[str]] | None = None):
+        self.path, self.out, self.err = path, out, err
+        self.comments = comments or {}
+
+    def __call__(self, r: CommandResult) -> None:
+        for c in self.comments.get(r.line, []):
+            self.out.write(f"{c}\n")
+        self.out.write(f"$ {r.cmd}\n")
+        self.out.write(r.stdout)
+        self.out.flush()
+        for line in r.stderr.splitlines():
+            where = f"{self.path}:{r.line}: " if r.line else ""
+            self.err.write(f"{where}{line}\n")
+        self.err.flush()
+
+
+def _comments_before(text: str, lines: Sequence[int]) -> dict[int, list[str]]:
+    """The ``#`` comment lines that stand before each command line (for the demo)."""
+    src = text.splitlines()
+    out: dict[int, list[str]] = {}
+    prev = 0
+    for ln in lines:
+        block = [s.strip() for s in src[prev:ln - 1] if s.strip().startswith("#")]
+        if block:
+            out[ln] = [""] + block if prev else block
+        prev = ln
+    return out
+
+
+def _run_script(path: str, backend: str, seed: int, out: TextIO, err: TextIO,
+                comments: bool = False) -> Run:
+    from sim import load_script
+    from sim.registry import make_backend
+    from sim.runner import execute
+
+    text = _read(path)
+    script = load_script(text, path)
+    be, note = make_backend(backend, seed=seed)
+    if note:
+        err.write(f"vethlab: {note}\n")
+    cmts = _comments_before(text, [c.line for c in script.commands]) if comments else None
+    with be:
+        run = execute(script, be, on_result=Terminal(path, out, err, cmts))
+    if note:
+        run.notes.insert(0, note)
+    for n in run.notes[1 if note else 0:]:
+        err.write(f"vethlab: {n}\n")
+    return run
+
+
+def _write_outputs(run: Run, args: argparse.Namespace) -> None:
+    if getattr(args, "json", None):
+        run.save(args.json)
+    if getattr(args, "pcap", None):
+        from sim.pcapng import write_pcapng
+
+        write_pcapng(run, args.pcap)
+    if getattr(args, "plot", None):
+        from sim.plot import save_plot
+
+        save_plot(run, args.plot)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    run = _run_script(args.script, args.backend, args.seed, sys.stdout, sys.stderr)
+    _write_outputs(run, args)
+    return run.rc
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sim.labs import SEED_SCRIPT
+
+    run = _run_script(str(SEED_SCRIPT), "sim", args.seed, sys.stdout, sys.stderr, comments=True)
+    _write_outputs(run, args)
+    return run.rc
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+
+    if args.kernel_json:
+        sim_run = _run_script(args.script, "sim", args.seed, _Null(), _Null())
+        kern_run = Run.load(args.kernel_json)
+    else:
+        from sim.registry import kernel_available
+
+        ok, why = kernel_available()
+        if not ok:
+            raise BackendUnavailable(f"vethlab compare: {why}; or pass --kernel-json FILE "
+                                     "from an earlier kernel run")
+        sim_run = _run_script(args.script, "sim", args.seed, _Null(), _Null())
+        kern_run = _run_script(args.script, "kernel", args.seed, _Null(), _Null())
+    if args.json_dir:
+        import os
+
+        os.makedirs(args.json_dir, exist_ok=True)
+        sim_run.save(os.path.join(args.json_dir, "sim.json"))
+        kern_run.save(os.path.join(args.json_dir, "kernel.json"))
+    result = compare(sim_run, kern_run)
+    sys.stdout.write(result.report())
+    if not result.report().endswith("\n"):
+        sys.stdout.write("\n")
+    return 0 if result.ok else 1
+
+
+def cmd_cleanup(args: argparse.Namespace) -> int:
+    from backends.kernel.sandbox import cleanup
+
+    removed = cleanup(all_runs=args.all)
+    for name in removed:
+        sys.stdout.write(f"removed {name}\n")
+    if not removed:
+        sys.stdout.write("nothing to clean up\n")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from sim.bench import main as bench_main
+
+    return bench_main(args, sys.stdout)
+
+
+class _Null:
+    """A stream that swallows output (compare prints only its report)."""
+
+    def write(self, s: str) -> int:
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vethlab", description=(
+        "See how Linux networking works: run a lab script of ip/ping commands on a "
+        "simulator or on real network namespaces, and compare the two."))
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def outputs(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--json", metavar="FILE", help="write the run as JSON")
+        sp.add_argument("--pcap", metavar="FILE", help="write every frame as pcapng")
+        sp.add_argument("--plot", metavar="FILE", help="draw the frames as a ladder diagram (PNG/SVG)")
+        sp.add_argument("--seed", type=int, default=0, help="seed for the simulator's MACs and timers")
+
+    r = sub.add_parser("run", help="run a lab script")
+    r.add_argument("script")
+    r.add_argument("--backend", choices=["sim", "kernel", "auto"], default="auto",
+                   help="sim: simulator; kernel: real namespaces (root); auto: kernel if possible")
+    outputs(r)
+    r.set_defaults(func=cmd_run)
+
+    d = sub.add_parser("demo", help="run the book's veth walk-through on the simulator")
+    outputs(d)
+    d.set_defaults(func=cmd_demo)
+
+    c = sub.add_parser("compare", help="run a script on both backends and diff the results")
+    c.add_argument("script")
+    c.add_argument("--kernel-json", metavar="FILE", help="use a recorded kernel run instead of running one")
+    c.add_argument("--json-dir", metavar="DIR", help="save both runs as JSON here")
+    c.add_argument("--seed", type=int, default=0)
+    c.set_defaults(func=cmd_compare)
+
+    b = sub.add_parser("bench", help="measure the simulator (and the kernel backend if possible)")
+    b.add_argument("--quick", action="store_true", help="smaller sizes")
+    b.add_argument("--backend", choices=["sim", "kernel", "auto"], default="auto")
+    b.set_defaults(func=cmd_bench)
+
+    k = sub.add_parser("cleanup", help="remove namespaces left behind by killed kernel runs")
+    k.add_argument("--all", action="store_true", help="remove every vethlab namespace, not only dead runs'")
+    k.set_defaults(func=cmd_cleanup)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ScriptError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    except BackendUnavailable as exc:
+        sys.stderr.write(f"vethlab: {exc}\n" if not str(exc).startswith("vethlab") else f"{exc}\n")
+        return 2
+    except VethlabError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("vethlab: interrupted; everything the run created was removed\n")
+        return 130
+    except BrokenPipeError:
+        return 141
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Walk a lab's commands on a backend and collect the result.
+
+This is the one place that turns commands into terminal text: configuration commands go
+to ``Backend.apply``; listings come from ``Backend.snapshot`` and are rendered by
+``sim.show``; programs run on the backend and are rendered by ``sim.show`` too.  So the
+two backends' outputs can only differ where their state or their wire behaviour does.
+
+A failing command is reported the way a shell running the script would see it (its
+message and exit status) and the lab goes on, as a shell would.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from backends.base import Backend
+from sim import show
+from sim.commands import (
+    AddrAdd, AddrDel, AddrShow, Command, DEFAULT_PING_COUNT, LinkAddVeth, LinkDel, LinkSet,
+    LinkShow, NeighShow, NetnsAdd, NetnsDel, NetnsList, Ping, RouteShow, Script, Sleep,
+)
+from sim.errors import CommandError
+from sim.model import ROOT_NS
+from sim.result import CommandResult, Run
+
+#: Commands that only change state: the backend carries them out, they print nothing.
+CONFIG_COMMANDS = (NetnsAdd, NetnsDel, LinkAddVeth, LinkSet, LinkDel, AddrAdd, AddrDel)
+
+INTERRUPTED_PING_NOTE = (
+    "ping without -c runs until Ctrl-C; the lab stops it after {n} echo requests, "
+    "as if interrupted there"
+)
+
+
+def _listing(backend: Backend, cmd: Command) -> str:
+    """Render one ``ip … show`` command from a fresh snapshot."""
+    if isinstance(cmd, NetnsList):
+        return show.render_netns_list(backend.netns_list())
+    state = backend.snapshot(cmd.netns)
+    if isinstance(cmd, AddrShow):
+        return show.render_addr(state, cmd.dev)
+    if isinstance(cmd, LinkShow):
+        return show.render_link(state, cmd.dev)
+    if isinstance(cmd, RouteShow):
+        return show.render_route(state)
+    if isinstance(cmd, NeighShow):
+        return show.render_neigh(state, cmd.dev)
+    raise TypeError(f"not a listing: {type(cmd).__name__}")
+
+
+LISTINGS = (NetnsList, AddrShow, LinkShow, RouteShow, NeighShow)
+
+
+def _perform(backend: Backend, cmd: Command) -> tuple[str, str, int]:
+    """Run one command; return (stdout, stderr, rc).  ``CommandError`` propagates."""
+    if isinstance(cmd, CONFIG_COMMANDS):
+        backend.apply(cmd)
+        return "", "", 0
+    if isinstance(cmd, LISTINGS):
+        return _listing(backend, cmd), "", 0
+    if isinstance(cmd, Ping):
+        report = backend.ping(cmd)
+        out, err = show.render_ping(report)
+        return out, err, report.rc
+    if isinstance(cmd, Sleep):
+        backend.sleep(cmd.seconds)
+        return "", "", 0
+    raise CommandError(f"vethlab: {type(cmd).__name__} is not supported by this backend", 1)
+
+
+def _record_macs(backend: Backend, macs: dict[str, str]) -> None:
+    """Remember which interface owns each MAC, for comparisons that name MACs by owner."""
+    names = [ROOT_NS] + [e.name for e in backend.netns_list().entries]
+    for ns in names:
+        try:
+            state = backend.snapshot(ns)
+        except CommandError:
+            continue
+        for link in state.links:
+            if link.kind != "loopback" and link.mac:
+                macs[link.mac] = f"{ns}/{link.name}"
+
+
+def _changes_macs(cmd: Command) -> bool:
+    """Commands after which an interface (and so its MAC) may be gone or renamed."""
+    return isinstance(cmd, (NetnsDel, LinkDel)) or (isinstance(cmd, LinkSet) and cmd.address)
+
+
+def execute(script: Script, backend: Backend,
+            on_result: Callable[[CommandResult], None] | None = None) -> Run:
+    """Run every command of ``script`` on ``backend``, in order, and collect a ``Run``.
+
+    ``on_result`` is called after each command (the CLI prints as it goes).
+    """
+    run = Run(backend=backend.name, script=script.path)
+    noted_ping = False
+    for cmd in script.commands:
+        if _changes_macs(cmd):
+            _record_macs(backend, run.macs)
+        if isinstance(cmd, Ping) and cmd.interrupted and not noted_ping:
+            run.notes.append(INTERRUPTED_PING_NOTE.format(n=DEFAULT_PING_COUNT))
+            noted_ping = True
+        start = backend.now()
+        try:
+            stdout, stderr, rc = _perform(backend, cmd)
+        except CommandError as err:
+            stdout, stderr, rc = "", err.message + "\n", err.rc
+        result = CommandResult(line=cmd.line, cmd=cmd.to_script(), rc=rc, stdout=stdout,
+                               stderr=stderr, netns=cmd.netns, t=start,
+                               duration=max(0.0, backend.now() - start))
+        run.commands.append(result)
+        if on_result is not None:
+            on_result(result)
+    _record_macs(backend, run.macs)
+    run.frames = sorted(backend.frames(), key=lambda f: f.t)
+    run.events = sorted(backend.events(), key=lambda e: e.t)
+    return run
