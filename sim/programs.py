@@ -48,6 +48,9 @@ class PingReport:
     interrupted: bool = False
     fatal: str | None = None
     rtts_us: tuple[int, ...] = field(default_factory=tuple)
+    #: iputils' ``pipesize``: the most probes outstanding when one was answered (reply
+    #: or ICMP error), i.e. max(ntransmitted_then - seq + 1); printed as ``pipe N`` if > 1.
+    pipe: int = 0
 
     @property
     def rc(self) -> int:

@@ -1,0 +1,106 @@
+"""``ip link show`` text from a ``NetnsState``, as iproute2 6.1 prints it.
+
+The first two lines of every device are shared with ``ip addr show`` (which drops the
+``mode DEFAULT`` word), so ``link_header`` is the one place that knows them.  iproute2
+prints every field as ``"name value "`` — hence the trailing space before ``qlen`` and
+the bare trailing space when a device's queue length is 0.
+"""
+from __future__ import annotations
+
+from sim.errors import CommandError
+from sim.model import Link, NetnsState
+
+#: The IFF_* names in the order iproute2's ``print_link_flags`` tests them.
+IFF_ORDER: tuple[str, ...] = (
+    "LOOPBACK", "BROADCAST", "POINTOPOINT", "MULTICAST", "NOARP", "ALLMULTI",
+    "PROMISC", "MASTER", "SLAVE", "DEBUG", "DYNAMIC", "AUTOMEDIA", "PORTSEL",
+    "NOTRAILERS", "UP", "LOWER_UP", "DORMANT", "ECHO",
+)
+
+#: Words iproute2 derives rather than reads from ifi_flags (we derive them too), and
+#: IFF_RUNNING, which iproute2 masks out before printing.
+_DERIVED = ("NO-CARRIER", "M-DOWN", "RUNNING")
+
+
+def missing_device(dev: str) -> CommandError:
+    """The error ``ip link show dev X`` / ``ip addr show dev X`` give (exit status 1)."""
+    return CommandError(f'Device "{dev}" does not exist.', rc=1)
+
+
+def _same_ns_peer(link: Link, state: NetnsState) -> Link | None:
+    """The veth peer when it lives in this namespace (printed ``@NAME``), else None."""
+    if link.link_netns is not None and link.link_netns != state.netns:
+        return None
+    if link.peer_name is not None:
+        return state.link(link.peer_name)
+    if link.peer_ifindex is not None:
+        return next((l for l in state.links if l.index == link.peer_ifindex), None)
+    return None
+
+
+def flags_text(link: Link, state: NetnsState) -> str:
+    """``<...>``: NO-CARRIER first (UP without carrier), M-DOWN last (same-ns peer down).
+
+    iproute2 prints NO-CARRIER when IFF_UP is set without IFF_RUNNING, which the kernel
+    derives from the operstate, so it is derived here too.  M-DOWN appears only when
+    the ``@`` name was resolved in this namespace and that device is not UP.
+    """
+    given = [f for f in link.flags if f not in _DERIVED]
+    words = [f for f in IFF_ORDER if f in given] + [f for f in given if f not in IFF_ORDER]
+    # The kernel sets IFF_RUNNING when the operstate is UP or UNKNOWN (netif_oper_up);
+    # a bridge whose ports lost carrier stays UNKNOWN: RUNNING without LOWER_UP.
+    running = link.operstate in ("UP", "UNKNOWN") and "NO-CARRIER" not in link.flags
+    if "UP" in given and not running:
+        words.insert(0, "NO-CARRIER")
+    peer = _same_ns_peer(link, state) if link.kind == "veth" else None
+    if "M-DOWN" in link.flags or (peer is not None and "UP" not in peer.flags):
+        words.append("M-DOWN")
+    return "<" + ",".join(words) + ">"
+
+
+def _at_suffix(link: Link, state: NetnsState) -> str:
+    """``@veth1-peer`` (peer here), ``@if2`` (peer elsewhere) or ``""`` (not a veth)."""
+    if link.kind != "veth":
+        return ""
+    if link.link_netns is not None and link.link_netns != state.netns:
+        return f"@if{link.peer_ifindex}" if link.peer_ifindex else "@NONE"
+    peer = _same_ns_peer(link, state)
+    if peer is not None:
+        return f"@{peer.name}"
+    if link.peer_name is not None:
+        return f"@{link.peer_name}"
+    return f"@if{link.peer_ifindex}" if link.peer_ifindex else "@NONE"
+
+
+def link_header(link: Link, state: NetnsState, *, mode: bool) -> str:
+    """The two lines iproute2 prints for a device; ``mode`` adds ``mode DEFAULT`` (ip link)."""
+    line = f"{link.index}: {link.name}{_at_suffix(link, state)}: {flags_text(link, state)} "
+    line += f"mtu {link.mtu} qdisc {link.qdisc} "
+    if link.master:
+        line += f"master {link.master} "
+    line += f"state {link.operstate} "
+    if mode:
+        line += "mode DEFAULT "
+    line += f"group {link.group} "
+    if link.qlen:
+        line += f"qlen {link.qlen}"
+    lltype = "loopback" if link.kind == "loopback" else "ether"
+    second = f"    link/{lltype} {link.mac} brd {link.brd}"
+    if link.link_netns is not None and link.link_netns != state.netns:
+        second += f" link-netns {link.link_netns}"
+    return line + "\n" + second + "\n"
+
+
+def select_links(state: NetnsState, dev: str | None) -> list[Link]:
+    """Links in ifindex order (the kernel's dump order), or the one named ``dev``."""
+    if dev is not None:
+        link = state.link(dev)
+        if link is None:
+            raise missing_device(dev)
+        return [link]
+    return sorted(state.links, key=lambda l: l.index)
+
+
+def render_link(state: NetnsState, dev: str | None = None) -> str:
+    """``ip link show [dev X]``; a missing ``dev`` raises iproute2's error (rc 1)."""
+    return "".join(link_header(l, state, mode=True) for l in select_links(state, dev))
