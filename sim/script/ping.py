@@ -1,0 +1,164 @@
+"""``ping`` as iputils (20221126) reads its command line.
+
+Options are read the way glibc's ``getopt`` does — ``-c3``, ``-c 3``, ``-qc3`` and
+options after the destination all work — and each value is checked with iputils' own
+message (``ping: invalid argument: 'x'``).  Options iputils has but the lab does not
+model are refused by name; a value iputils would only warn about ("option argument
+contains garbage") is an error here, since a lab line should mean exactly one thing.
+
+The ``check_*`` functions are shared with ``sim.Lab``.
+"""
+from __future__ import annotations
+
+import re
+
+from sim.commands import Command, Ping
+from sim.script.context import Context
+from sim.script.validate import LineError, is_ipv4
+
+#: iputils' getopt string for IPv4+IPv6 ping; a letter followed by ":" takes a value.
+_OPTSTRING = "h?4bRT:6F:N:aABc:CdDe:fHi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:"
+_TAKES_VALUE = {c for i, c in enumerate(_OPTSTRING) if _OPTSTRING[i + 1 : i + 2] == ":"}
+_KNOWN = set(_OPTSTRING.replace(":", ""))
+_SUPPORTED = "-c COUNT, -i INTERVAL, -W TIMEOUT, -s SIZE, -t TTL"
+
+LONG_MAX = 2**63 - 1
+INT_MAX = 2**31 - 1
+#: The largest ICMP payload one IPv4 packet carries (65535 - 20 IP - 8 ICMP).
+MAX_PAYLOAD = 65507
+
+_FLOAT_PREFIX = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _err(message: str) -> LineError:
+    return LineError(f"ping: {message}")
+
+
+def _strtol(text: str, low: int, high: int) -> int:
+    """iputils' strtol_or_err(): a whole decimal number within [low, high]."""
+    if not re.fullmatch(r"\s*[+-]?\d+", text):
+        raise _err(f"invalid argument: '{text}'")
+    value = int(text)
+    if not low <= value <= high:
+        raise _err(f"invalid argument: '{text}': out of range: {low} <= value <= {high}")
+    return value
+
+
+def _strtod(text: str, what: str) -> float:
+    """iputils' ping_strtod(), with trailing garbage made fatal."""
+    m = _FLOAT_PREFIX.match(text)
+    if not text or m is None:
+        if not text:
+            raise _err(f"{what}: {text}")
+        raise _err(f"option argument contains garbage: {text}")
+    if m.end() != len(text):
+        raise _err(f"option argument contains garbage: {text[m.end():]}")
+    return float(text[: m.end()])
+
+
+# ---- value checks (shared with sim.Lab) --------------------------------------------------
+
+def check_count(count: int) -> int:
+    if not 1 <= count <= LONG_MAX:
+        raise _err(f"invalid argument: '{count}': out of range: 1 <= value <= {LONG_MAX}")
+    return count
+
+
+def check_interval(interval: float) -> float:
+    # iputils refuses <= 0 and values whose milliseconds overflow an int; a zero interval
+    # (flood) has no meaning for a lab that must end.
+    if not 0 < interval <= INT_MAX / 1000:
+        raise _err(f"bad timing interval: {interval:g}")
+    return float(interval)
+
+
+def check_timeout(timeout: float) -> float:
+    if not 0 <= timeout <= INT_MAX / 1000:
+        raise _err(f"bad linger time: {timeout:g}")
+    return float(timeout)
+
+
+def check_size(size: int) -> int:
+    if not 0 <= size <= INT_MAX:
+        raise _err(f"invalid argument: '{size}': out of range: 0 <= value <= {INT_MAX}")
+    if size > MAX_PAYLOAD:
+        raise LineError(
+            f"vethlab: ping -s {size}: more than {MAX_PAYLOAD} bytes of payload "
+            "do not fit in one IPv4 packet"
+        )
+    return size
+
+
+def check_ttl(ttl: int) -> int:
+    if not 0 <= ttl <= 255:
+        raise _err(f"invalid argument: '{ttl}': out of range: 0 <= value <= 255")
+    if ttl == 0:  # setsockopt(IP_TTL, 0) fails
+        raise _err("cannot set unicast time-to-live: Invalid argument")
+    return ttl
+
+
+def check_dest(dest: str) -> str:
+    """The lab has no resolver: a destination is a dotted-quad IPv4 address."""
+    if not is_ipv4(dest):
+        raise _err(f"{dest}: Name or service not known")
+    return dest
+
+
+# ---- the command line ------------------------------------------------------------------
+
+def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """GNU getopt with permutation: (option, value) pairs and the operands."""
+    opts: list[tuple[str, str]] = []
+    operands: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        i += 1
+        if word == "--":
+            operands.extend(argv[i:])
+            break
+        if not word.startswith("-") or word == "-":
+            operands.append(word)
+            continue
+        j = 1
+        while j < len(word):
+            c = word[j]
+            j += 1
+            if c not in _KNOWN:
+                raise _err(f"invalid option -- '{c}'")
+            if c not in _TAKES_VALUE:
+                opts.append((c, ""))
+                continue
+            if j < len(word):
+                value, j = word[j:], len(word)
+            elif i < len(argv):
+                value, i = argv[i], i + 1
+            else:
+                raise _err(f"option requires an argument -- '{c}'")
+            opts.append((c, value))
+    return opts, operands
+
+
+def parse_ping(argv: list[str], ctx: Context) -> Command:
+    """``ping [-c N] [-i SEC] [-W SEC] [-s SIZE] [-t TTL] ADDR``."""
+    opts, operands = _getopt(argv[1:])
+    fields: dict[str, object] = {}
+    for opt, value in opts:
+        if opt == "c":
+            fields["count"] = check_count(_strtol(value, 1, LONG_MAX))
+        elif opt == "i":
+            fields["interval"] = check_interval(_strtod(value, "bad timing interval"))
+        elif opt == "W":
+            fields["timeout"] = check_timeout(_strtod(value, "bad linger time"))
+        elif opt == "s":
+            fields["size"] = check_size(_strtol(value, 0, INT_MAX))
+        elif opt == "t":
+            fields["ttl"] = check_ttl(_strtol(value, 0, 255))
+        else:
+            raise LineError(f'vethlab: ping option "-{opt}" is not supported yet (supported: {_SUPPORTED})')
+    if not operands:
+        raise _err("usage error: Destination address required")
+    if len(operands) > 1:
+        # iputils reads extra operands as record-route hops, which the lab does not model
+        raise LineError(f"vethlab: ping takes one destination, got {len(operands)}: {' '.join(operands)}")
+    return ctx.make(Ping, dest=check_dest(operands[0]), **fields)
