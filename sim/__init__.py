@@ -55,3 +55,10 @@ def run(lab: "str | Lab | Any", backend: str = "sim", *, path: str = "<lab>",
     if note:
         result.notes.insert(0, note)
     return result
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext sim`` registers the ``%%vethlab`` cell magic."""
+    from sim.notebook.magic import load_ipython_extension as load
+
+    load(ipython)

@@ -49,7 +49,15 @@ def _comments_before(text: str, lines: Sequence[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     prev = 0
     for ln in lines:
-        block = [s.strip() for s in src[prev:ln - 1] if s.strip().startswith("#")]
+        block: list[str] = []
+        for s in src[prev:ln - 1]:
+            s = s.strip()
+            if s.startswith("#"):
+                block.append(s)
+            elif not s and block and block[-1]:
+                block.append("")  # keep paragraph breaks between comment blocks
+        while block and not block[-1]:
+            block.pop()
         if block:
             out[ln] = [""] + block if prev else block
         prev = ln

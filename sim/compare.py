@@ -83,6 +83,11 @@ class Comparison:
     def ok(self) -> bool:
         return not self.diffs
 
+    def _repr_html_(self) -> str:
+        from sim.notebook import comparison_html
+
+        return comparison_html(self)
+
     def report(self) -> str:
         """Human-readable: verdict, rules, then commands, frames and events in turn."""
         a, b = self.name_a, self.name_b

@@ -95,6 +95,29 @@ class Run:
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(self.dumps())
 
+    def _repr_html_(self) -> str:
+        from sim.notebook import run_html
+
+        return run_html(self)
+
+    def ladder(self, **kw: Any):
+        """The ladder (sequence) diagram of this run's frames, as a matplotlib Figure."""
+        from sim.plot import ladder
+
+        return ladder(self, **kw)
+
+    def topology(self, **kw: Any):
+        """Namespaces as boxes, veth pairs as cables, as a matplotlib Figure."""
+        from sim.plot import topology
+
+        return topology(self, **kw)
+
+    def neighbours(self, **kw: Any):
+        """Each namespace's neighbour entries over time, coloured by NUD state."""
+        from sim.plot import neighbours
+
+        return neighbours(self, **kw)
+
     def transcript(self) -> str:
         """The session as a terminal would show it: ``$ cmd`` then its output."""
         out: list[str] = []

@@ -4,6 +4,7 @@ A frame crossing a veth pair is seen twice (``out`` on one end, ``in`` on the ot
 ladder pairs the two into one arrow.  Rows are evenly spaced in the order things happened,
 each labelled with its time, and a long quiet stretch (ping's 1 s interval) is marked
 between rows — a linear time axis would squash a burst of microseconds into one line.
+Columns of one namespace share a shaded band, so "which kernel saw this" reads at a glance.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sim.plot.labels import label, protocol
 from sim.trace import Frame
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from sim.result import Run
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 COLOURS = {"ARP": "#d9730d", "ICMP": "#2f6fb3", "IPv4": "#6a6a6a", "other": "#9a9a9a"}
 #: A pause longer than this between two rows is drawn as a break in the time axis.
 GAP = 0.05
+_BAND = ("#f3f6fa", "#fbf6ef")  # alternating namespace shading
+_BOX = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Arrow:
     src: tuple[str, str] | None
     dst: tuple[str, str] | None
     data: bytes
+    t_in: float | None = None  # when the receiving end saw it
 
     @property
     def protocol(self) -> str:
@@ -58,13 +63,13 @@ def arrows(frames: list[Frame], protocols: set[str] | None = None) -> list[Arrow
             j = next((k for k in range(i + 1, len(pending)) if k not in used
                       and pending[k].dir == "in" and pending[k].data == f.data
                       and (pending[k].netns, pending[k].dev) != (f.netns, f.dev)), None)
-            dst = None
+            dst, t_in = None, None
             if j is not None:
                 used.add(j)
-                dst = (pending[j].netns, pending[j].dev)
-            result.append(Arrow(f.t, (f.netns, f.dev), dst, f.data))
+                dst, t_in = (pending[j].netns, pending[j].dev), pending[j].t
+            result.append(Arrow(f.t, (f.netns, f.dev), dst, f.data, t_in))
         else:
-            result.append(Arrow(f.t, None, (f.netns, f.dev), f.data))
+            result.append(Arrow(f.t, None, (f.netns, f.dev), f.data, f.t))
     if protocols:
         result = [a for a in result if a.protocol in protocols]
     return result
@@ -80,43 +85,96 @@ def columns(run: "Run") -> list[tuple[str, str]]:
     return sorted(order, key=lambda c: (ns_order.index(c[0]), order.index(c)))
 
 
-def ladder(run: "Run", *, protocols: set[str] | None = None, max_arrows: int = 120) -> "Figure":
-    """Draw the run's frames as a ladder diagram and return the Figure."""
-    from matplotlib.figure import Figure
+def _headers(ax: "Axes", cols: list[tuple[str, str]], bottom: float) -> None:
+    """Shade each namespace's columns and name the namespace once, above its devices."""
+    start = 0
+    band = 0
+    for i in range(1, len(cols) + 1):
+        if i < len(cols) and cols[i][0] == cols[start][0]:
+            continue
+        ax.axvspan(start - 0.45, i - 1 + 0.45, ymin=0, ymax=1, color=_BAND[band % 2], zorder=0)
+        ax.text((start + i - 1) / 2, -1.45, cols[start][0], ha="center", va="center",
+                fontsize=10, weight="bold")
+        band += 1
+        start = i
+    for i, c in enumerate(cols):
+        ax.text(i, -0.95, c[1], ha="center", va="center", fontsize=9, family="monospace")
+        ax.plot([i, i], [-0.6, bottom], color="#444", lw=1, zorder=1)
 
+
+def _legend(ax: "Axes", used: set[str]) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=COLOURS[p], lw=2, label=p) for p in COLOURS if p in used]
+    if handles:
+        ax.legend(handles=handles, loc="upper right", fontsize=7, frameon=False,
+                  bbox_to_anchor=(1.0, 1.02))
+
+
+def draw_ladder(ax: "Axes", run: "Run", *, protocols: set[str] | None = None,
+                max_arrows: int = 120, highlight: int | None = None) -> list[Arrow]:
+    """Draw the ladder on ``ax`` (so a notebook widget can embed it); returns the arrows.
+
+    ``highlight`` is the index of one arrow to emphasise (the step-through's current one).
+    """
     cols = columns(run)
-    arrs = arrows(run.frames, protocols)[:max_arrows]
+    every = arrows(run.frames, protocols)
+    arrs = every[:max_arrows]
     x = {c: i for i, c in enumerate(cols)}
-    height = max(3.0, 0.42 * len(arrs) + 1.6)
-    fig = Figure(figsize=(max(6.0, 2.6 * len(cols) + 2.5), height))
-    ax = fig.add_subplot()
     n = len(arrs)
-    for c, i in x.items():
-        ax.plot([i, i], [-0.5, n - 0.2], color="#444", lw=1)
-        ax.text(i, -0.9, f"{c[0]}\n{c[1]}", ha="center", va="bottom", fontsize=9, weight="bold")
+    _headers(ax, cols, n - 0.3)
     prev_t = None
     for row, a in enumerate(arrs):
         colour = COLOURS[a.protocol]
-        xs = x[a.src] if a.src in x else None
-        xd = x[a.dst] if a.dst in x else None
+        lw = 2.8 if row == highlight else 1.6
+        if row == highlight:
+            ax.axhspan(row - 0.45, row + 0.45, color="#fff3b0", zorder=0.5)
+        xs = x.get(a.src) if a.src else None
+        xd = x.get(a.dst) if a.dst else None
         if xs is not None and xd is not None:
-            ax.annotate("", xy=(xd, row), xytext=(xs, row),
-                        arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.6))
-            ax.text((xs + xd) / 2, row - 0.12, a.label, ha="center", va="bottom", fontsize=8,
-                    color=colour)
+            ax.annotate("", xy=(xd, row), xytext=(xs, row), zorder=3,
+                        arrowprops=dict(arrowstyle="-|>", color=colour, lw=lw,
+                                        shrinkA=0, shrinkB=0))
+            ax.text((xs + xd) / 2, row - 0.16, a.label, ha="center", va="bottom", fontsize=8,
+                    color=colour, bbox=_BOX, zorder=4)
         else:
             at = xs if xs is not None else xd
-            ax.plot([at], [row], marker="x" if xs is not None else "o", color=colour)
-            ax.text(at + 0.05, row - 0.12, a.label + (" (not received)" if xs is not None else ""),
-                    ha="left", va="bottom", fontsize=8, color=colour)
+            ax.plot([at], [row], marker="x" if xs is not None else "o", color=colour, zorder=3)
+            note = " (nobody received it)" if xs is not None else " (from outside the lab)"
+            ax.text(at + 0.08, row, a.label + note, ha="left", va="center", fontsize=8,
+                    color=colour, bbox=_BOX, zorder=4)
         if prev_t is not None and a.t - prev_t > GAP:
-            ax.axhline(row - 0.5, color="#bbb", lw=0.8, ls=":")
-            ax.text(len(cols) - 0.5, row - 0.5, f"{a.t - prev_t:.3f} s later", fontsize=7,
-                    color="#888", va="center", ha="left")
+            ax.plot([-1.5, len(cols) - 0.5], [row - 0.5, row - 0.5], color="#aaa", lw=0.8,
+                    ls=(0, (2, 3)), zorder=2)
+            ax.text(-0.6, row - 0.5, f"… {a.t - prev_t:.3f} s later", fontsize=7,
+                    color="#777", va="center", ha="right", bbox=_BOX, zorder=4)
         ax.text(-0.6, row, f"{a.t:.6f} s", ha="right", va="center", fontsize=7, color="#555")
         prev_t = a.t
-    ax.set_xlim(-1.6, max(len(cols) - 0.5, 0.5) + 0.9)
-    ax.set_ylim(n + 0.2, -1.4)
+    if not arrs:
+        ax.text(max(len(cols) - 1, 0) / 2, 0, "no frames", ha="center", color="#888")
+    ax.set_xlim(-1.7, max(len(cols) - 0.5, 0.5) + 0.2)
+    ax.set_ylim(max(n, 1) + 0.1, -1.9)
     ax.axis("off")
-    ax.set_title(f"{run.script or 'lab'} on the {run.backend} backend: {n} frames", fontsize=10)
+    _legend(ax, {a.protocol for a in arrs})
+    more = f" (first {len(arrs)} of {len(every)})" if len(every) > len(arrs) else ""
+    ax.set_title(f"{run.script or 'lab'} on the {run.backend} backend: {len(arrs)} frame "
+                 f"crossings{more}", fontsize=10, pad=14)
+    return arrs
+
+
+def ladder(run: "Run", *, protocols: set[str] | None = None, max_arrows: int = 120,
+           highlight: int | None = None) -> "Figure":
+    """Draw the run's frames as a ladder diagram and return the Figure.
+
+    The Figure is made without pyplot, so nothing is shown twice in a notebook and no
+    GUI backend is needed; Jupyter displays a returned Figure by itself.
+    """
+    from matplotlib.figure import Figure
+
+    cols = columns(run)
+    n = min(len(arrows(run.frames, protocols)), max_arrows)
+    fig = Figure(figsize=(max(6.5, 2.3 * len(cols) + 3.0), max(3.0, 0.42 * n + 1.9)))
+    draw_ladder(fig.add_subplot(), run, protocols=protocols, max_arrows=max_arrows,
+                highlight=highlight)
+    fig.tight_layout()
     return fig
