@@ -42,6 +42,9 @@ class Link:
     link_netns: str | None = None
     master: str | None = None
     group: str = "default"
+    #: The nsid the peer's namespace has as seen from this one (iproute2 prints
+    #: ``link-netnsid N`` when that namespace has no name, e.g. the script's root).
+    link_netnsid: int | None = None
 
 
 @dataclass(frozen=True)

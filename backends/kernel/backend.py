@@ -1,0 +1,252 @@
+"""``KernelBackend``: a lab on real namespaces and veth pairs, driven over netlink.
+
+Each lab namespace (the script's ``root`` included) is made by ``Sandbox`` together with
+the three sockets that must live inside it: a verified rtnetlink socket for changes and
+dumps, an AF_PACKET socket for capture and a netlink socket for neighbour events.  All
+later work goes through those sockets, so no thread of ours ever sits in a lab
+namespace except briefly to open ping's sockets.  Names cross this edge untranslated
+except namespaces: the script says ``ns1``, the kernel holds ``<prefix>ns1``, and every
+message we produce uses the script's name.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+
+from backends.base import Backend
+from backends.kernel import capture as capture_mod
+from backends.kernel import events as events_mod
+from backends.kernel import programs, sandbox, state
+from backends.kernel.caps import (CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, NEEDS_ROOT,
+                                  effective_caps)
+from backends.kernel.links import NetlinkError, NetlinkSocket, iproute_error, parse_mac
+from sim.commands import (AddrAdd, AddrDel, Command, LinkAddVeth, LinkDel, LinkSet, NetnsAdd,
+                          NetnsDel, Ping)
+from sim.errors import BackendUnavailable, CommandError
+from sim.model import ROOT_NS, NetnsEntry, NetnsListing, NetnsState
+from sim.programs import PingReport
+from sim.trace import Event, Frame
+
+
+def _no_netns(name: str) -> CommandError:
+    return CommandError(f'Cannot open network namespace "{name}": No such file or directory',
+                        rc=255)
+
+
+class KernelBackend(Backend):
+    name = "kernel"
+
+    def __init__(self) -> None:
+        caps = effective_caps()
+        if not all(caps & (1 << c) for c in (CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_NET_RAW)):
+            raise BackendUnavailable(NEEDS_ROOT)
+        self._t0_mono = time.monotonic()
+        self._t0_real_ns = time.time_ns()
+        self._closed = False
+        self._pid = os.getpid()  # a forked child must never remove its parent's lab
+        self._nl: dict[str, NetlinkSocket] = {}
+        self._ifnames: dict[str, dict[int, str]] = {}
+        self._pings = 0
+        self.capture = capture_mod.Capture(self._t0_real_ns)
+        self.neigh = events_mod.NeighEvents(self.now, self._dev_name)
+        try:
+            self.sandbox = sandbox.Sandbox()
+        except OSError as exc:
+            self.capture.close()
+            self.neigh.close()
+            raise BackendUnavailable(f"cannot prepare {sandbox.NETNS_RUN_DIR}: {exc}") from exc
+        sandbox.register(self.close)
+        try:
+            self._create(ROOT_NS)
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def prefix(self) -> str:
+        """The run's namespace prefix (``vl<pid>-<tag>-``)."""
+        return self.sandbox.prefix
+
+    # ---- clock ----------------------------------------------------------------------
+
+    def now(self) -> float:
+        return time.monotonic() - self._t0_mono
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    # ---- namespaces -----------------------------------------------------------------
+
+    def _create(self, name: str) -> None:
+        def inside() -> tuple:
+            nl = NetlinkSocket.here()
+            try:
+                nl.verify_fresh()
+                return nl, capture_mod.open_socket_here(), events_mod.open_socket_here()
+            except BaseException:
+                nl.close()
+                raise
+
+        ns = self.sandbox.create(name, inside)
+        nl, cap_sock, ev_sock = ns.extra.pop("setup")
+        self._nl[name] = nl
+        self._ifnames[name] = {1: "lo"}
+        self.capture.add(name, cap_sock)
+        self.neigh.add(name, ev_sock)
+
+    def _remove(self, name: str) -> None:
+        self.capture.remove(name)
+        self.neigh.remove(name)
+        nl = self._nl.pop(name, None)
+        if nl is not None:
+            nl.close()
+        self._ifnames.pop(name, None)
+        self.sandbox.remove(name)
+
+    def _sock(self, netns: str) -> NetlinkSocket:
+        nl = self._nl.get(netns)
+        if nl is None:
+            raise _no_netns(netns)
+        return nl
+
+    def _netns_fd(self, name: str) -> int:
+        ns = self.sandbox.namespaces.get(name)
+        if ns is None:
+            raise CommandError(f'Error: argument "{name}" is wrong: Invalid "netns" value\n',
+                               rc=255)
+        return ns.fd
+
+    def _dev_name(self, netns: str, index: int) -> str | None:
+        return self._ifnames.get(netns, {}).get(index)
+
+    def _refresh_names(self) -> None:
+        for name, nl in list(self._nl.items()):
+            try:
+                self._ifnames[name] = {m["index"]: m.get_attr("IFLA_IFNAME") for m in nl.links()}
+            except (OSError, NetlinkError):
+                pass
+
+    # ---- configuration --------------------------------------------------------------
+
+    def apply(self, cmd: Command) -> None:
+        # Read frames/events first: devices about to move or vanish are still named.
+        self.capture.drain()
+        self.neigh.drain()
+        try:
+            self._apply(cmd)
+        except NetlinkError as exc:
+            raise iproute_error(exc) from None
+        finally:
+            self._refresh_names()
+
+    def _apply(self, cmd: Command) -> None:
+        if isinstance(cmd, NetnsAdd):
+            if cmd.name in self.sandbox.namespaces:
+                raise CommandError(f'Cannot create namespace file "/run/netns/{cmd.name}": '
+                                   "File exists", rc=1)
+            try:
+                self._create(cmd.name)
+            except FileExistsError:
+                raise CommandError(f'Cannot create namespace file "/run/netns/{cmd.name}": '
+                                   "File exists", rc=1) from None
+            return
+        if isinstance(cmd, NetnsDel):
+            if cmd.name == ROOT_NS or cmd.name not in self.sandbox.namespaces:
+                raise CommandError(f'Cannot remove namespace file "/run/netns/{cmd.name}": '
+                                   "No such file or directory", rc=1)
+            self._remove(cmd.name)
+            return
+        nl = self._sock(cmd.netns)
+        if isinstance(cmd, LinkAddVeth):
+            fd = self._netns_fd(cmd.name_netns) if cmd.name_netns else None
+            mac = parse_mac(cmd.address) if cmd.address else None
+            pfd = self._netns_fd(cmd.peer_netns) if cmd.peer_netns else None
+            pmac = parse_mac(cmd.peer_address) if cmd.peer_address else None
+            nl.add_veth(cmd.name, cmd.peer, address=mac, netns_fd=fd, peer_address=pmac,
+                        peer_netns_fd=pfd)
+        elif isinstance(cmd, LinkSet):
+            fd = self._netns_fd(cmd.to_netns) if cmd.to_netns else None
+            mac = parse_mac(cmd.address) if cmd.address else None
+            nl.set_link(self._index(nl, cmd.dev), up=cmd.up, netns_fd=fd, address=mac)
+        elif isinstance(cmd, LinkDel):
+            nl.del_link(self._index(nl, cmd.dev))
+        elif isinstance(cmd, (AddrAdd, AddrDel)):
+            iface = ipaddress.IPv4Interface(cmd.cidr)
+            index = self._index(nl, cmd.dev)
+            nl.addr(isinstance(cmd, AddrAdd), index, str(iface.ip), iface.network.prefixlen)
+        else:
+            raise CommandError(f"the kernel backend cannot apply {type(cmd).__name__}", rc=1)
+
+    @staticmethod
+    def _index(nl: NetlinkSocket, dev: str) -> int:
+        index = nl.index_of(dev)
+        if index is None:
+            raise CommandError(f'Cannot find device "{dev}"', rc=1)
+        return index
+
+    # ---- state ----------------------------------------------------------------------
+
+    def _fds(self) -> dict[str, int]:
+        return {name: ns.fd for name, ns in self.sandbox.namespaces.items()}
+
+    def snapshot(self, netns: str) -> NetnsState:
+        nl = self._sock(netns)
+        fds = {k: v for k, v in self._fds().items() if k != netns}
+        try:
+            return state.snapshot(netns, nl, state.nsid_map(nl, fds))
+        except NetlinkError as exc:
+            raise iproute_error(exc) from None
+
+    def netns_list(self) -> NetnsListing:
+        root = self._nl[ROOT_NS]
+        entries = []
+        for name, ns in self.sandbox.namespaces.items():
+            if name == ROOT_NS:
+                continue
+            entries.append(NetnsEntry(name=name, nsid=root.nsid_of(ns.fd)))
+        return NetnsListing(entries=tuple(entries))
+
+    # ---- programs, results ----------------------------------------------------------
+
+    def ping(self, cmd: Ping) -> PingReport:
+        if cmd.netns not in self.sandbox.namespaces:
+            raise _no_netns(cmd.netns)
+        index = self._pings
+        self._pings += 1
+        return programs.ping(cmd, index, lambda fn: self.sandbox.run_in(cmd.netns, fn),
+                             self.now)
+
+    def frames(self) -> list[Frame]:
+        return self.capture.frames()
+
+    def events(self) -> list[Event]:
+        return self.neigh.events()
+
+    def close(self) -> None:
+        """Stop readers, close every socket, remove every namespace.  Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if os.getpid() != self._pid:
+            return
+        sandbox.unregister(self.close)
+        for part in (self.capture, self.neigh):
+            try:
+                part.close()
+            except Exception:
+                pass
+        for nl in self._nl.values():
+            try:
+                nl.close()
+            except OSError:
+                pass
+        self._nl.clear()
+        self.sandbox.close()
+
+    def __del__(self) -> None:  # last resort; close() is the contract
+        try:
+            if not getattr(self, "_closed", True):
+                self.close()
+        except Exception:
+            pass
