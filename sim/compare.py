@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 from typing import Any
 
 from sim.dissect import summarize
@@ -24,7 +24,8 @@ from sim.wire import (BROADCAST, ETH_P_ARP, ETH_P_IP, ICMP_DEST_UNREACH, ICMP_EC
 
 RULES = ("masked: IPv4 id/checksum, ICMP id/checksum, ping timestamps (first 16 data bytes); "
          "MACs named by owner; ping/arping times masked; neighbour and fdb listings compared "
-         "as sets of lines; times relative to the enclosing command")
+         "as sets of lines; neighbour events as netlink reports them (transitions Linux does "
+         "not notify, into INCOMPLETE or DELAY, left out); times relative to the enclosing command")
 _KEEP_MACS = {BROADCAST, ZERO_MAC}
 
 
@@ -364,11 +365,32 @@ def _compare_frames(a: Run, b: Run, cmp: Comparison) -> None:
                [normalize_frame(f.data, b.macs) for f in fb], describe, check, cmp)
 
 
+def netlink_view(events: list[Any]) -> list[Any]:
+    """The neighbour timeline as netlink tells it.
+
+    Linux does not notify every NUD transition (entering INCOMPLETE or DELAY is silent;
+    see ``__neigh_event_send``), so a kernel run's timeline is coarser than the model's.
+    The simulator marks each event with ``extra["netlink"]`` (would Linux notify it?);
+    this keeps the notified ones and re-chains ``old`` to the last notified state, which
+    is what a netlink listener sees.  Events without the mark count as notified.
+    """
+    last: dict[tuple[str, str, str], str] = {}
+    out = []
+    for e in events:
+        if e.kind != "neigh" or not e.extra.get("netlink", True):
+            continue
+        k = (e.netns, e.dev, e.subject)
+        old = last.get(k, e.old if k not in last else "NONE")
+        last[k] = e.new
+        out.append(replace(e, old=old) if old != e.old else e)
+    return out
+
+
 def _compare_events(a: Run, b: Run, cmp: Comparison) -> None:
     def key(e: Any) -> tuple[str, ...]:
         return (e.netns, e.dev, e.subject)
-    ga = _groups([e for e in a.events if e.kind == "neigh"], key)
-    gb = _groups([e for e in b.events if e.kind == "neigh"], key)
+    ga = _groups(netlink_view(a.events), key)
+    gb = _groups(netlink_view(b.events), key)
     for k in list(ga) + [x for x in gb if x not in ga]:
         ea, eb = ga.get(k, []), gb.get(k, [])
         side = {"a": ea, "b": eb}

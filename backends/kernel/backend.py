@@ -29,6 +29,26 @@ from sim.programs import PingReport
 from sim.trace import Event, Frame
 
 
+#: Longest wait for linkwatch to bring operstate in line with carrier (seconds).
+LINKWATCH_SETTLE = 1.5
+IFF_UP, IFF_RUNNING, IFF_LOWER_UP = 0x1, 0x40, 0x10000
+
+
+def _links(nl: NetlinkSocket) -> list:
+    try:
+        return list(nl.links())
+    except (OSError, NetlinkError):
+        return []
+
+
+def _settled(msg) -> bool:
+    """A link is settled when IFF_RUNNING (operstate up) matches IFF_LOWER_UP (carrier)."""
+    flags = msg["flags"]
+    if not flags & IFF_UP or msg.get_attr("IFLA_IFNAME") == "lo":
+        return True
+    return bool(flags & IFF_RUNNING) == bool(flags & IFF_LOWER_UP)
+
+
 def _no_netns(name: str) -> CommandError:
     return CommandError(f'Cannot open network namespace "{name}": No such file or directory',
                         rc=255)
@@ -135,10 +155,27 @@ class KernelBackend(Backend):
         self.neigh.drain()
         try:
             self._apply(cmd)
+            if isinstance(cmd, (LinkSet, LinkAddVeth, LinkDel, NetnsDel)):
+                self._settle_links()
         except NetlinkError as exc:
             raise iproute_error(exc) from None
         finally:
             self._refresh_names()
+
+    def _settle_links(self, limit: float = LINKWATCH_SETTLE) -> None:
+        """Wait until every link's operstate agrees with its carrier.
+
+        The kernel's linkwatch updates operstate (and so IFF_RUNNING) up to a second
+        after the carrier changes; a person typing the next command never sees the gap,
+        but a program that dumps state microseconds later would print a transient
+        ``NO-CARRIER ... state LOWERLAYERDOWN``.  Waiting here makes listings show what
+        a user at a terminal sees.
+        """
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if all(_settled(m) for nl in list(self._nl.values()) for m in _links(nl)):
+                return
+            time.sleep(0.005)
 
     def _apply(self, cmd: Command) -> None:
         if isinstance(cmd, NetnsAdd):
