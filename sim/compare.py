@@ -213,7 +213,12 @@ def mask_times(text: str) -> str:
 
 
 def unordered_listing(cmd: str) -> bool:
-    """Whether ``cmd`` dumps a table the kernel walks in hash order (neighbours, fdb)."""
+    """Whether ``cmd`` prints a listing with no defined order.
+
+    Neighbours and fdb entries come in hash order; ``ip netns list`` in the order the
+    filesystem under /run/netns returns directory entries (hash order on ext4, newest
+    first on tmpfs).
+    """
     words = cmd.split()
     for i, w in enumerate(words):
         if w not in ("ip", "bridge"):
@@ -229,6 +234,8 @@ def unordered_listing(cmd: str) -> bool:
                                          and "neighbour".startswith(obj)) or \
             (w == "bridge" and "fdb".startswith(obj))
         action = rest[1] if len(rest) > 1 else "show"
+        if w == "ip" and obj == "netns" and action in ("list", "ls", "show"):
+            return True
         if is_table and action in ("show", "list", "ls", "lst", "dev"):
             return True  # else keep looking: "ip netns exec ns1 ip neigh"
     return False
