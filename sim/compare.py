@@ -384,10 +384,13 @@ def netlink_view(events: list[Any]) -> list[Any]:
     last: dict[tuple[str, str, str], str] = {}
     out = []
     for e in events:
-        if e.kind != "neigh" or not e.extra.get("netlink", True):
+        if e.kind != "neigh":
             continue
         k = (e.netns, e.dev, e.subject)
-        old = last.get(k, e.old if k not in last else "NONE")
+        if not e.extra.get("netlink", True):
+            last.setdefault(k, e.old)  # a listener still knows the state before it
+            continue
+        old = last.get(k, e.old)
         last[k] = e.new
         out.append(replace(e, old=old) if old != e.old else e)
     return out

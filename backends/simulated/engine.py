@@ -1,0 +1,187 @@
+"""The simulated backend: a simpy clock driving the pure stack.
+
+This is the only module that imports simpy.  It carries out what the stack returns —
+frames go out on a veth and come in on its peer ``XMIT_DELAY`` later, are processed
+``STACK_DELAY`` after that, neighbour timers fire when armed, packets to our own
+addresses loop through ``lo`` — and records every frame (``out`` on the sender's end,
+``in`` on the peer's) and every event, in virtual seconds since the run began.
+
+Virtual time moves only inside ``ping`` and ``sleep``; configuration happens at the
+current instant.  Everything random (MACs, reachable times, IP IDs) comes from one
+``random.Random(seed)`` drawn in a fixed order, so a seed and a script make one run.
+"""
+from __future__ import annotations
+
+import random
+from typing import Callable
+
+import simpy
+
+from sim.commands import Command, Ping
+from sim.model import ROOT_NS, NetnsListing, NetnsState
+from sim.programs import PingReport, ping_ident
+from sim.trace import Event, Frame
+from sim.wire import IPPROTO_ICMP
+
+from backends.base import Backend
+from backends.simulated.ping import PingRun, resolve
+from backends.simulated.stack.actions import Action, ArmTimer, Emit, Loopback, ToSockets
+from backends.simulated.stack.ipv4 import ip_output
+from backends.simulated.stack.netns import Netns
+from backends.simulated.timing import (LOOPBACK_DELAY, PING_SEND_DELAY, STACK_DELAY,
+                                       XMIT_DELAY)
+from backends.simulated.world import World
+
+
+class SimulatedBackend(Backend):
+    """A lab run on the model.  ``seed`` fixes every random choice."""
+
+    name = "sim"
+
+    def __init__(self, seed: int = 0):
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.env = simpy.Environment()
+        self.world = World(self.rng)
+        self._frames: list[Frame] = []
+        self._events: list[Event] = []
+        self._sockets: dict[int, list[PingRun]] = {}  # id(Netns) -> open ping sockets
+        self._pings = 0
+
+    # ---- the Backend interface -------------------------------------------------------------
+    def now(self) -> float:
+        # Rounded to the nanosecond so that 1.0 + 25e-6 reads 1.000025 in every record.
+        return round(float(self.env.now), 9)
+
+    def apply(self, cmd: Command) -> None:
+        for ns, actions in self.world.apply(cmd, self.now()):
+            self._do(ns, actions, rx_t=self.now())
+
+    def netns_list(self, viewer: str = ROOT_NS) -> NetnsListing:
+        """``ip netns list`` as run in ``viewer`` (the lab runs it in ``root``)."""
+        return self.world.netns_list(viewer)
+
+    def snapshot(self, netns: str) -> NetnsState:
+        return self.world.snapshot(netns)
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self.env.run(until=self.env.now + seconds)
+
+    def frames(self) -> list[Frame]:
+        return sorted(self._frames, key=lambda f: f.t)
+
+    def events(self) -> list[Event]:
+        return sorted(self._events, key=lambda e: e.t)
+
+    def ping(self, cmd: Ping) -> PingReport:
+        ns = self.world.ns(cmd.netns)
+        ident = ping_ident(self._pings)
+        self._pings += 1
+        dest_addr = resolve(cmd.dest)
+        if dest_addr is None:
+            return PingReport(dest=cmd.dest, dest_addr=cmd.dest, size=cmd.size,
+                              fatal=f"{cmd.dest}: Name or service not known")
+        src = ns.source_for(dest_addr)
+        if src is None:
+            return PingReport(dest=cmd.dest, dest_addr=dest_addr, size=cmd.size,
+                              fatal="connect: Network is unreachable")
+        done = self.env.event()
+        host = _Host(self, ns, done)
+        run = PingRun(cmd, ident, src, dest_addr, host)
+        sockets = self._sockets.setdefault(id(ns), [])
+        sockets.append(run)
+        try:
+            run.begin()
+            self.env.run(until=done)
+        finally:
+            sockets.remove(run)
+        return run.report()
+
+    # ---- carrying out the stack's actions ---------------------------------------------------
+    def _alive(self, ns: Netns) -> bool:
+        """Timers and frames in flight outlive a deleted namespace; they then do nothing."""
+        return self.world.namespaces.get(ns.name) is ns
+
+    def at(self, t: float, fn: Callable[[], None]) -> None:
+        """Run ``fn`` at virtual time ``t`` (never in the past)."""
+        ev = self.env.timeout(max(0.0, t - self.env.now))
+        ev.callbacks.append(lambda _ev: fn())
+
+    def _do(self, ns: Netns, actions: list[Action], rx_t: float) -> None:
+        for a in actions:
+            if isinstance(a, Event):
+                self._events.append(a)
+            elif isinstance(a, Emit):
+                self._transmit(ns, a.dev, a.data)
+            elif isinstance(a, ArmTimer):
+                self.at(a.at, lambda a=a: self._timer(ns, a))
+            elif isinstance(a, Loopback):
+                self.at(self.now() + LOOPBACK_DELAY, lambda p=a.packet: self._loop(ns, p))
+            elif isinstance(a, ToSockets):
+                for run in list(self._sockets.get(id(ns), [])):
+                    run.on_packet(a.packet, rx_t)
+
+    def _timer(self, ns: Netns, a: ArmTimer) -> None:
+        if self._alive(ns):
+            self._do(ns, ns.neigh_timer(a.dev, a.ip, a.gen, self.now()), rx_t=self.now())
+
+    def _loop(self, ns: Netns, packet: bytes) -> None:
+        if self._alive(ns):
+            self._do(ns, ns.loopback_input(packet, self.now()), rx_t=self.now())
+
+    def _transmit(self, ns: Netns, dev_name: str, data: bytes) -> None:
+        """dev_queue_xmit() on a veth: nothing leaves without carrier."""
+        dev = ns.dev(dev_name)
+        if dev is None or not dev.can_transmit or dev.peer is None:
+            ns.drop("no carrier")
+            return
+        self._frames.append(Frame(self.now(), ns.name, dev.name, "out", data))
+        peer = dev.peer
+        peer_ns = self.world.namespaces.get(peer.netns)
+
+        def arrive() -> None:
+            if peer_ns is None or not self._alive(peer_ns) or \
+                    peer_ns.devices.get(peer.index) is not peer or not peer.up:
+                return
+            t_in = self.now()
+            self._frames.append(Frame(t_in, peer_ns.name, peer.name, "in", data))
+            self.at(t_in + STACK_DELAY, lambda: self._receive(peer_ns, peer.name, data, t_in))
+
+        self.at(self.now() + XMIT_DELAY, arrive)
+
+    def _receive(self, ns: Netns, dev: str, data: bytes, t_in: float) -> None:
+        if self._alive(ns):
+            self._do(ns, ns.receive(dev, data, self.now()), rx_t=t_in)
+
+    def send_echo(self, ns: Netns, src: str, dst: str, icmp: bytes, ttl: int) -> None:
+        """ping's sendmsg(): the request leaves the stack ``PING_SEND_DELAY`` later."""
+        def go() -> None:
+            if self._alive(ns):
+                self._do(ns, ip_output(ns, src, dst, IPPROTO_ICMP, icmp, self.now(),
+                                       ttl=ttl, df=True), rx_t=self.now())
+
+        self.at(self.now() + PING_SEND_DELAY, go)
+
+
+class _Host:
+    """The ``PingHost`` a ``PingRun`` talks to: the engine, bound to one namespace."""
+
+    def __init__(self, engine: SimulatedBackend, ns: Netns, done: simpy.Event):
+        self.engine, self.ns, self.done = engine, ns, done
+
+    def now(self) -> float:
+        return self.engine.now()
+
+    def call_at(self, t: float, fn: Callable[[], None]) -> None:
+        self.engine.at(t, fn)
+
+    def send_echo(self, src: str, dst: str, icmp: bytes, ttl: int) -> None:
+        self.engine.send_echo(self.ns, src, dst, icmp, ttl)
+
+    def finished(self) -> None:
+        if not self.done.triggered:
+            self.done.succeed()
+
+
+__all__ = ["SimulatedBackend"]

@@ -1,0 +1,109 @@
+"""Network devices: ``lo`` and veth ends, with the flags and states ``ip link`` reports.
+
+A veth pair is two ``Device`` objects pointing at each other.  Carrier is the one rule
+that makes a veth a veth: ``veth_open`` turns the carrier on for both ends only when
+both are up, ``veth_close`` turns it off for both.  Nothing leaves a device without
+carrier (its qdisc is deactivated to ``noop``), so the engine drops such frames.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sim.model import BROADCAST_MAC, Link
+
+LOOPBACK_MTU = 65536
+ETH_MTU = 1500
+TX_QUEUE_LEN = 1000
+ZERO_MAC = "00:00:00:00:00:00"
+
+
+def random_mac(rng: random.Random) -> str:
+    """eth_random_addr(): random bytes, locally administered bit set, multicast bit clear."""
+    b = bytearray(rng.randbytes(6))
+    b[0] = (b[0] & 0xFE) | 0x02
+    return ":".join(f"{x:02x}" for x in b)
+
+
+def valid_ether(mac: str) -> bool:
+    """is_valid_ether_addr(): not multicast (or broadcast) and not all zeros."""
+    first = int(mac.split(":")[0], 16)
+    return not (first & 1) and mac != ZERO_MAC
+
+
+@dataclass(eq=False)
+class Device:
+    """One ``struct net_device``; ``netns`` is the script name of the namespace it is in."""
+
+    name: str
+    kind: str  # "loopback" | "veth"
+    mac: str
+    netns: str
+    index: int = 0
+    up: bool = False
+    #: The qdisc is ``noop`` until the device is first opened; it then keeps ``noqueue``
+    #: (a veth has no queue) even when the device goes down again.  Moving the device to
+    #: another namespace shuts the qdisc down: ``noop`` again.
+    ever_up: bool = False
+    peer: "Device | None" = None
+    mtu: int = ETH_MTU
+
+    @property
+    def carrier(self) -> bool:
+        """netif_carrier_ok(): lo always; a veth end only while both ends are up."""
+        if self.kind == "loopback":
+            return True
+        return self.up and self.peer is not None and self.peer.up
+
+    @property
+    def can_transmit(self) -> bool:
+        return self.up and self.carrier
+
+    def flags(self) -> tuple[str, ...]:
+        """The IFF_* words (NO-CARRIER and M-DOWN are derived by ``sim.show``)."""
+        words = ["LOOPBACK"] if self.kind == "loopback" else ["BROADCAST", "MULTICAST"]
+        if self.up:
+            words.append("UP")
+            if self.carrier:
+                words.append("LOWER_UP")
+        return tuple(words)
+
+    def operstate(self) -> str:
+        if not self.up:
+            return "DOWN"
+        if self.kind == "loopback":
+            return "UNKNOWN"
+        return "UP" if self.carrier else "LOWERLAYERDOWN"
+
+    def qdisc(self) -> str:
+        return "noqueue" if self.ever_up else "noop"
+
+    def to_link(self, peer_nsid: int | None = None) -> Link:
+        """The ``sim.model.Link`` snapshot of this device, seen from its own namespace;
+        ``peer_nsid`` is the id this namespace has for the peer's (when elsewhere)."""
+        peer = self.peer
+        loop = self.kind == "loopback"
+        return Link(
+            index=self.index, name=self.name, kind=self.kind, mac=self.mac,
+            flags=self.flags(), operstate=self.operstate(), mtu=self.mtu,
+            qdisc=self.qdisc(), qlen=TX_QUEUE_LEN,
+            brd=ZERO_MAC if loop else BROADCAST_MAC,
+            peer_ifindex=peer.index if peer is not None else None,
+            peer_name=peer.name if peer is not None and peer.netns == self.netns else None,
+            link_netns=peer.netns if peer is not None and peer.netns != self.netns else None,
+            link_netnsid=peer_nsid if peer is not None and peer.netns != self.netns else None,
+        )
+
+
+def loopback(netns: str) -> Device:
+    return Device(name="lo", kind="loopback", mac=ZERO_MAC, netns=netns, index=1,
+                  mtu=LOOPBACK_MTU)
+
+
+def veth_pair(name: str, name_mac: str, name_ns: str, peer: str, peer_mac: str,
+              peer_ns: str) -> tuple[Device, Device]:
+    """Two ends, down, pointing at each other (indexes are assigned by the namespaces)."""
+    a = Device(name=name, kind="veth", mac=name_mac, netns=name_ns)
+    b = Device(name=peer, kind="veth", mac=peer_mac, netns=peer_ns)
+    a.peer, b.peer = b, a
+    return a, b
