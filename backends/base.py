@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from sim.commands import Command, Ping
-from sim.model import NetnsListing, NetnsState
-from sim.programs import PingReport
+from sim.commands import Arping, Command, Ping, RouteGet, Sysctl
+from sim.errors import CommandError
+from sim.model import NetnsListing, NetnsState, RouteLookup
+from sim.programs import ArpingReport, PingReport
 from sim.trace import Event, Frame
 
 
@@ -31,7 +32,9 @@ class Backend(ABC):
     @abstractmethod
     def apply(self, cmd: Command) -> None:
         """Carry out a configuration command: ``NetnsAdd``, ``NetnsDel``, ``LinkAddVeth``,
-        ``LinkSet``, ``LinkDel``, ``AddrAdd``, ``AddrDel``.  Raises ``CommandError``."""
+        ``LinkAddBridge``, ``LinkSet``, ``LinkDel``, ``AddrAdd``, ``AddrDel``,
+        ``RouteModify``, ``NeighModify``, ``NeighDel``, ``NeighFlush``.
+        Raises ``CommandError``."""
 
     @abstractmethod
     def netns_list(self) -> NetnsListing:
@@ -44,6 +47,23 @@ class Backend(ABC):
     @abstractmethod
     def ping(self, cmd: Ping) -> PingReport:
         """Run ``ping`` in ``cmd.netns`` to completion and report what it printed."""
+
+    def arping(self, cmd: Arping) -> ArpingReport:
+        """Run ``arping`` in ``cmd.netns`` to completion and report what it printed."""
+        raise CommandError(f"vethlab: arping is not supported on the {self.name} backend", 1)
+
+    def sysctl(self, cmd: Sysctl) -> str:
+        """Read or write one sysctl in ``cmd.netns``; return its value (after a write).
+
+        Raises ``CommandError`` with sysctl's own message for an unknown key, e.g.
+        ``sysctl: cannot stat /proc/sys/net/ipv4/neigh/veth9/retrans_time_ms: No such
+        file or directory`` (rc 255).
+        """
+        raise CommandError(f"vethlab: sysctl is not supported on the {self.name} backend", 1)
+
+    def route_get(self, cmd: RouteGet) -> RouteLookup:
+        """Where a packet to ``cmd.dst`` would go from ``cmd.netns`` (``ip route get``)."""
+        raise CommandError(f"vethlab: ip route get is not supported on the {self.name} backend", 1)
 
     @abstractmethod
     def sleep(self, seconds: float) -> None:

@@ -99,6 +99,8 @@ class LinkSet(Command):
     up: bool | None = None
     to_netns: str | None = None
     address: str | None = None
+    master: str | None = None  # ``master BR``: enslave to a bridge
+    nomaster: bool = False  # ``nomaster``: release from its bridge
 
     def _render(self) -> str:
         parts = [f"ip link set {self.dev}"]
@@ -106,6 +108,10 @@ class LinkSet(Command):
             parts.append(f"address {self.address}")
         if self.to_netns:
             parts.append(f"netns {self.to_netns}")
+        if self.master:
+            parts.append(f"master {self.master}")
+        if self.nomaster:
+            parts.append("nomaster")
         if self.up is not None:
             parts.append("up" if self.up else "down")
         return self._wrap(" ".join(parts))
@@ -122,9 +128,23 @@ class LinkDel(Command):
 @dataclass(frozen=True, kw_only=True)
 class LinkShow(Command):
     dev: str | None = None
+    master: str | None = None  # ``ip link show master BR``
 
     def _render(self) -> str:
-        return self._wrap("ip link show" + (f" dev {self.dev}" if self.dev else ""))
+        return self._wrap("ip link show" + (f" dev {self.dev}" if self.dev else "")
+                          + (f" master {self.master}" if self.master else ""))
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkAddBridge(Command):
+    """``ip link add NAME [address MAC] type bridge``."""
+
+    name: str
+    address: str | None = None
+
+    def _render(self) -> str:
+        return self._wrap(f"ip link add {self.name}" + (f" address {self.address}" if self.address
+                                                        else "") + " type bridge")
 
 
 # ---- ip addr / route / neigh ----------------------------------------------------------
@@ -159,6 +179,97 @@ class AddrShow(Command):
 class RouteShow(Command):
     def _render(self) -> str:
         return self._wrap("ip route show")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteModify(Command):
+    """``ip route add|del|replace DST [via GW] [dev DEV] [src ADDR] [metric N]``.
+
+    ``dst`` is ``"default"`` or a prefix (``"10.0.0.0/24"``; a bare address means /32).
+    """
+
+    op: str  # "add" | "del" | "replace"
+    dst: str
+    via: str | None = None
+    dev: str | None = None
+    src: str | None = None
+    metric: int | None = None
+
+    def _render(self) -> str:
+        parts = [f"ip route {self.op} {self.dst}"]
+        if self.via:
+            parts.append(f"via {self.via}")
+        if self.dev:
+            parts.append(f"dev {self.dev}")
+        if self.src:
+            parts.append(f"src {self.src}")
+        if self.metric is not None:
+            parts.append(f"metric {self.metric}")
+        return self._wrap(" ".join(parts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteGet(Command):
+    """``ip route get ADDR``."""
+
+    dst: str
+
+    def _render(self) -> str:
+        return self._wrap(f"ip route get {self.dst}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeighModify(Command):
+    """``ip neigh add|replace|change ADDR [lladdr MAC] dev DEV [nud STATE]``.
+
+    ``nud`` is the state name in lower case as iproute2 takes it (``permanent`` — the
+    default for add/replace —, ``noarp``, ``reachable``, ``stale``, ``none``, ``delay``,
+    ``probe``, ``failed``, ``incomplete``).
+    """
+
+    op: str  # "add" | "replace" | "change"
+    dst: str
+    dev: str
+    lladdr: str | None = None
+    nud: str = "permanent"
+
+    def _render(self) -> str:
+        parts = [f"ip neigh {self.op} {self.dst}"]
+        if self.lladdr:
+            parts.append(f"lladdr {self.lladdr}")
+        parts.append(f"dev {self.dev}")
+        if self.nud != "permanent":
+            parts.append(f"nud {self.nud}")
+        return self._wrap(" ".join(parts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeighDel(Command):
+    """``ip neigh del ADDR dev DEV``."""
+
+    dst: str
+    dev: str
+
+    def _render(self) -> str:
+        return self._wrap(f"ip neigh del {self.dst} dev {self.dev}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeighFlush(Command):
+    """``ip neigh flush [dev DEV] [nud STATE]`` (``flush all`` when neither is given)."""
+
+    dev: str | None = None
+    nud: str | None = None
+
+    def _render(self) -> str:
+        parts = ["ip neigh flush"]
+        if self.dev:
+            parts.append(f"dev {self.dev}")
+        if self.nud:
+            parts.append(f"nud {self.nud}")
+        if not self.dev and not self.nud:
+            parts.append("all")
+        return self._wrap(" ".join(parts))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,6 +325,89 @@ class Ping(Command):
             parts.append(f"-t {self.ttl}")
         parts.append(self.dest)
         return self._wrap(" ".join(parts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Arping(Command):
+    """``arping [-c N] [-w SEC] [-I DEV] [-s SRC] [-U] [-A] [-D] ADDR`` as iputils has it.
+
+    ``count`` is ``None`` without ``-c`` (the lab stops it after ``DEFAULT_PING_COUNT``
+    probes, as for ping).
+    """
+
+    dest: str
+    count: int | None = None
+    deadline: float | None = None  # -w
+    interface: str | None = None  # -I
+    source: str | None = None  # -s
+    unsolicited: bool = False  # -U
+    answer: bool = False  # -A
+    dad: bool = False  # -D
+
+    @property
+    def effective_count(self) -> int:
+        return self.count if self.count is not None else DEFAULT_PING_COUNT
+
+    @property
+    def interrupted(self) -> bool:
+        return self.count is None and self.deadline is None
+
+    def _render(self) -> str:
+        parts = ["arping"]
+        for flag, on in (("-U", self.unsolicited), ("-A", self.answer), ("-D", self.dad)):
+            if on:
+                parts.append(flag)
+        if self.count is not None:
+            parts.append(f"-c {self.count}")
+        if self.deadline is not None:
+            parts.append(f"-w {self.deadline:g}")
+        if self.interface:
+            parts.append(f"-I {self.interface}")
+        if self.source:
+            parts.append(f"-s {self.source}")
+        parts.append(self.dest)
+        return self._wrap(" ".join(parts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sysctl(Command):
+    """``sysctl [-q] [-w] KEY[=VALUE]``: read or write one key under ``net.``.
+
+    Keys are written with dots (``net.ipv4.neigh.veth1.retrans_time_ms``); ``value`` is
+    ``None`` for a read.
+    """
+
+    key: str
+    value: str | None = None
+    quiet: bool = False
+
+    def _render(self) -> str:
+        q = "-q " if self.quiet else ""
+        if self.value is None:
+            return self._wrap(f"sysctl {q}{self.key}")
+        return self._wrap(f"sysctl {q}-w {self.key}={self.value}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BridgeFdbShow(Command):
+    """``bridge fdb show [br BR] [dev DEV]``."""
+
+    br: str | None = None
+    dev: str | None = None
+
+    def _render(self) -> str:
+        return self._wrap("bridge fdb show" + (f" br {self.br}" if self.br else "")
+                          + (f" dev {self.dev}" if self.dev else ""))
+
+
+@dataclass(frozen=True, kw_only=True)
+class BridgeLinkShow(Command):
+    """``bridge link [show] [dev DEV]``."""
+
+    dev: str | None = None
+
+    def _render(self) -> str:
+        return self._wrap("bridge link show" + (f" dev {self.dev}" if self.dev else ""))
 
 
 @dataclass(frozen=True, kw_only=True)

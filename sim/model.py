@@ -86,6 +86,48 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
+class FdbEntry:
+    """One forwarding-database entry as ``bridge fdb show`` lists it.
+
+    ``dev`` is the port (or the bridge itself for its own address); ``master`` the
+    bridge when the entry lives in the bridge's table; ``vlan`` when set; ``flags``
+    iproute2's words in its order (``"permanent"``, ``"self"``, ``"extern_learn"`` …);
+    ``state``: ``"permanent"`` | ``"static"`` | ``""`` (dynamic, aged).
+    """
+
+    mac: str
+    dev: str
+    master: str | None = None
+    vlan: int | None = None
+    state: str = ""
+    self_: bool = False
+    ageing: float | None = None  # seconds since last seen (not printed without -s)
+
+
+@dataclass(frozen=True)
+class BridgePort:
+    """A bridge port as ``bridge link`` shows it."""
+
+    index: int
+    name: str
+    master: str
+    state: str = "forwarding"  # STP port state
+    priority: int = 32
+    cost: int = 2
+
+
+@dataclass(frozen=True)
+class RouteLookup:
+    """The answer of ``ip route get ADDR``: where a packet to ``dst`` would go."""
+
+    dst: str
+    dev: str
+    src: str | None = None
+    via: str | None = None
+    kind: str = "unicast"  # "unicast" | "local" | "broadcast" | "unreachable"
+
+
+@dataclass(frozen=True)
 class NetnsState:
     """Everything the listings need about one namespace at one moment."""
 
@@ -94,6 +136,8 @@ class NetnsState:
     addresses: tuple[Address, ...] = ()
     routes: tuple[Route, ...] = ()
     neighbours: tuple[Neighbour, ...] = ()
+    fdb: tuple[FdbEntry, ...] = ()
+    bridge_ports: tuple[BridgePort, ...] = ()
 
     def link(self, name: str) -> Link | None:
         """The link called ``name`` in this namespace, if any."""

@@ -60,6 +60,48 @@ class PingReport:
         return 0 if self.received > 0 else 1
 
 
+@dataclass(frozen=True)
+class ArpingLine:
+    """One reply line of iputils arping:
+    ``Unicast reply from 172.16.0.2 [3A:5E:48:42:28:F7]  0.600ms``."""
+
+    kind: str  # "Unicast" | "Broadcast"
+    source: str
+    mac: str
+    rtt_us: int
+    t: float = 0.0
+    text: str = ""  # extra words iputils adds, e.g. "for 172.16.0.9" with -D
+
+
+@dataclass(frozen=True)
+class ArpingReport:
+    """Everything ``arping`` printed, as data (``sim.show.arping`` renders it).
+
+    ``fatal`` holds a message for stderr when arping could not start
+    (``arping: Device veth9 not available.``), with ``fatal_rc``.
+    """
+
+    dest: str
+    source: str | None
+    dev: str
+    lines: tuple[ArpingLine, ...] = ()
+    sent: int = 0
+    broadcasts: int = 0
+    received: int = 0
+    mode: str = "request"  # "request" | "dad" | "unsolicited" | "answer"
+    fatal: str | None = None
+    fatal_rc: int = 2
+    rc_override: int | None = None
+
+    @property
+    def rc(self) -> int:
+        if self.fatal:
+            return self.fatal_rc
+        if self.rc_override is not None:
+            return self.rc_override
+        return 0 if self.received > 0 or self.mode in ("unsolicited", "answer") else 1
+
+
 def ping_ident(index: int) -> int:
     """The ICMP echo identifier of the ``index``-th ping of a run (0-based).
 

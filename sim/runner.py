@@ -15,15 +15,18 @@ from collections.abc import Callable
 from backends.base import Backend
 from sim import show
 from sim.commands import (
-    AddrAdd, AddrDel, AddrShow, Command, DEFAULT_PING_COUNT, LinkAddVeth, LinkDel, LinkSet,
-    LinkShow, NeighShow, NetnsAdd, NetnsDel, NetnsList, Ping, RouteShow, Script, Sleep,
+    AddrAdd, AddrDel, AddrShow, Arping, BridgeFdbShow, BridgeLinkShow, Command,
+    DEFAULT_PING_COUNT, LinkAddBridge, LinkAddVeth, LinkDel, LinkSet, LinkShow, NeighDel,
+    NeighFlush, NeighModify, NeighShow, NetnsAdd, NetnsDel, NetnsList, Ping, RouteGet,
+    RouteModify, RouteShow, Script, Sleep, Sysctl,
 )
 from sim.errors import CommandError
 from sim.model import ROOT_NS
 from sim.result import CommandResult, Run
 
 #: Commands that only change state: the backend carries them out, they print nothing.
-CONFIG_COMMANDS = (NetnsAdd, NetnsDel, LinkAddVeth, LinkSet, LinkDel, AddrAdd, AddrDel)
+CONFIG_COMMANDS = (NetnsAdd, NetnsDel, LinkAddVeth, LinkAddBridge, LinkSet, LinkDel, AddrAdd,
+                   AddrDel, RouteModify, NeighModify, NeighDel, NeighFlush)
 
 INTERRUPTED_PING_NOTE = (
     "ping without -c runs until Ctrl-C; the lab stops it after {n} echo requests, "
@@ -39,15 +42,21 @@ def _listing(backend: Backend, cmd: Command) -> str:
     if isinstance(cmd, AddrShow):
         return show.render_addr(state, cmd.dev)
     if isinstance(cmd, LinkShow):
+        if cmd.master:
+            return show.render_link(state, cmd.dev, master=cmd.master)
         return show.render_link(state, cmd.dev)
     if isinstance(cmd, RouteShow):
         return show.render_route(state)
     if isinstance(cmd, NeighShow):
         return show.render_neigh(state, cmd.dev)
+    if isinstance(cmd, BridgeFdbShow):
+        return show.render_fdb(state, br=cmd.br, dev=cmd.dev)
+    if isinstance(cmd, BridgeLinkShow):
+        return show.render_bridge_link(state, cmd.dev)
     raise TypeError(f"not a listing: {type(cmd).__name__}")
 
 
-LISTINGS = (NetnsList, AddrShow, LinkShow, RouteShow, NeighShow)
+LISTINGS = (NetnsList, AddrShow, LinkShow, RouteShow, NeighShow, BridgeFdbShow, BridgeLinkShow)
 
 
 def _perform(backend: Backend, cmd: Command) -> tuple[str, str, int]:
@@ -61,6 +70,15 @@ def _perform(backend: Backend, cmd: Command) -> tuple[str, str, int]:
         report = backend.ping(cmd)
         out, err = show.render_ping(report)
         return out, err, report.rc
+    if isinstance(cmd, Arping):
+        areport = backend.arping(cmd)
+        out, err = show.render_arping(areport)
+        return out, err, areport.rc
+    if isinstance(cmd, Sysctl):
+        value = backend.sysctl(cmd)
+        return ("" if cmd.quiet else f"{cmd.key} = {value}\n"), "", 0
+    if isinstance(cmd, RouteGet):
+        return show.render_route_get(backend.route_get(cmd)), "", 0
     if isinstance(cmd, Sleep):
         backend.sleep(cmd.seconds)
         return "", "", 0
@@ -96,7 +114,7 @@ def execute(script: Script, backend: Backend,
     for cmd in script.commands:
         if _changes_macs(cmd):
             _record_macs(backend, run.macs)
-        if isinstance(cmd, Ping) and cmd.interrupted and not noted_ping:
+        if isinstance(cmd, (Ping, Arping)) and cmd.interrupted and not noted_ping:
             run.notes.append(INTERRUPTED_PING_NOTE.format(n=DEFAULT_PING_COUNT))
             noted_ping = True
         start = backend.now()
