@@ -108,8 +108,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from sim.labs import SEED_SCRIPT
 
     run = _run_script(str(SEED_SCRIPT), "sim", args.seed, sys.stdout, sys.stderr, comments=True)
+    tail = _trailing_comments(SEED_SCRIPT.read_text(encoding="utf-8"))
+    if tail:
+        sys.stdout.write("\n" + "\n".join(tail) + "\n")
     _write_outputs(run, args)
     return run.rc
+
+
+def _trailing_comments(text: str) -> list[str]:
+    """The ``#`` lines after a script's last command (the demo's closing explanation)."""
+    lines = text.splitlines()
+    tail: list[str] = []
+    for s in reversed(lines):
+        s = s.strip()
+        if s.startswith("#"):
+            tail.append(s)
+        elif s:
+            break
+    return tail[::-1]
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
