@@ -93,7 +93,10 @@ def _record_macs(backend: Backend, macs: dict[str, str]) -> None:
             state = backend.snapshot(ns)
         except CommandError:
             continue
-        for link in state.links:
+        # A bridge takes one of its ports' MACs (the smallest); which port that is
+        # depends on random MACs, so a shared MAC is named after the bridge, which is
+        # also the device that sends frames from it.
+        for link in sorted(state.links, key=lambda l: l.kind == "bridge"):
             if link.kind != "loopback" and link.mac:
                 macs[link.mac] = f"{ns}/{link.name}"
 
