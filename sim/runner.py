@@ -103,7 +103,8 @@ def _record_macs(backend: Backend, macs: dict[str, str]) -> None:
 
 def _changes_macs(cmd: Command) -> bool:
     """Commands after which an interface (and so its MAC) may be gone or renamed."""
-    return isinstance(cmd, (NetnsDel, LinkDel)) or (isinstance(cmd, LinkSet) and cmd.address)
+    return isinstance(cmd, (NetnsDel, LinkDel)) or (
+        isinstance(cmd, LinkSet) and bool(cmd.address or cmd.master or cmd.nomaster))
 
 
 def execute(script: Script, backend: Backend,
