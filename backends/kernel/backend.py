@@ -18,14 +18,21 @@ from backends.base import Backend
 from backends.kernel import capture as capture_mod
 from backends.kernel import events as events_mod
 from backends.kernel import programs, sandbox, state
+from backends.kernel import bridge as bridge_mod
+from backends.kernel import routes as routes_mod
+from backends.kernel import arping as arping_mod
+from backends.kernel import neigh as neigh_mod
+from backends.kernel import sysctl as sysctl_mod
 from backends.kernel.caps import (CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, NEEDS_ROOT,
                                   effective_caps)
 from backends.kernel.links import NetlinkError, NetlinkSocket, iproute_error, parse_mac
 from sim.commands import (AddrAdd, AddrDel, Command, LinkAddVeth, LinkDel, LinkSet, NetnsAdd,
                           NetnsDel, Ping)
+from sim.commands import LinkAddBridge, RouteGet, RouteModify
+from sim.commands import Arping, NeighDel, NeighFlush, NeighModify, Sysctl
 from sim.errors import BackendUnavailable, CommandError
-from sim.model import ROOT_NS, NetnsEntry, NetnsListing, NetnsState
-from sim.programs import PingReport
+from sim.model import ROOT_NS, NetnsEntry, NetnsListing, NetnsState, RouteLookup
+from sim.programs import ArpingReport, PingReport
 from sim.trace import Event, Frame
 
 
@@ -155,7 +162,7 @@ class KernelBackend(Backend):
         self.neigh.drain()
         try:
             self._apply(cmd)
-            if isinstance(cmd, (LinkSet, LinkAddVeth, LinkDel, NetnsDel)):
+            if isinstance(cmd, (LinkSet, LinkAddVeth, LinkDel, NetnsDel, LinkAddBridge)):
                 self._settle_links()
         except NetlinkError as exc:
             raise iproute_error(exc) from None
@@ -205,15 +212,44 @@ class KernelBackend(Backend):
         elif isinstance(cmd, LinkSet):
             fd = self._netns_fd(cmd.to_netns) if cmd.to_netns else None
             mac = parse_mac(cmd.address) if cmd.address else None
-            nl.set_link(self._index(nl, cmd.dev), up=cmd.up, netns_fd=fd, address=mac)
+            master = self._master_index(nl, cmd)  # iproute2 resolves it before the device
+            nl.set_link(self._index(nl, cmd.dev), up=cmd.up, netns_fd=fd, address=mac,
+                        master=master)
+        elif isinstance(cmd, LinkAddBridge):
+            mac = parse_mac(cmd.address) if cmd.address else None
+            bridge_mod.add_bridge(nl, cmd.name, ":".join(f"{b:02x}" for b in mac) if mac
+                                  else None)
+        elif isinstance(cmd, RouteModify):
+            oif = self._index(nl, cmd.dev) if cmd.dev else None
+            routes_mod.modify(nl, cmd.op, cmd.dst, via=cmd.via, oif=oif, src=cmd.src,
+                              metric=cmd.metric)
         elif isinstance(cmd, LinkDel):
             nl.del_link(self._index(nl, cmd.dev))
         elif isinstance(cmd, (AddrAdd, AddrDel)):
             iface = ipaddress.IPv4Interface(cmd.cidr)
             index = self._index(nl, cmd.dev)
             nl.addr(isinstance(cmd, AddrAdd), index, str(iface.ip), iface.network.prefixlen)
+        elif isinstance(cmd, NeighModify):
+            neigh_mod.modify(nl, lambda dev: self._index(nl, dev), cmd)
+        elif isinstance(cmd, NeighDel):
+            neigh_mod.delete(nl, self._index(nl, cmd.dev), cmd)
+        elif isinstance(cmd, NeighFlush):
+            neigh_mod.flush(nl, self._index(nl, cmd.dev) if cmd.dev else None, cmd)
         else:
             raise CommandError(f"the kernel backend cannot apply {type(cmd).__name__}", rc=1)
+
+    @staticmethod
+    def _master_index(nl: NetlinkSocket, cmd: LinkSet) -> int | None:
+        """IFLA_MASTER for ``master BR`` (its ifindex) / ``nomaster`` (0), else None."""
+        if cmd.nomaster:
+            return 0
+        if not cmd.master:
+            return None
+        index = nl.index_of(cmd.master)
+        if index is None:
+            raise CommandError(f'Error: argument "{cmd.master}" is wrong: Device does not '
+                               "exist\n", rc=255)
+        return index
 
     @staticmethod
     def _index(nl: NetlinkSocket, dev: str) -> int:
@@ -235,6 +271,14 @@ class KernelBackend(Backend):
         except NetlinkError as exc:
             raise iproute_error(exc) from None
 
+    def route_get(self, cmd: RouteGet) -> RouteLookup:
+        nl = self._sock(cmd.netns)
+        try:
+            names = {m["index"]: m.get_attr("IFLA_IFNAME") for m in nl.links()}
+            return routes_mod.get(nl, cmd.dst, names)
+        except NetlinkError as exc:
+            raise iproute_error(exc) from None
+
     def netns_list(self) -> NetnsListing:
         root = self._nl[ROOT_NS]
         entries = []
@@ -253,6 +297,18 @@ class KernelBackend(Backend):
         self._pings += 1
         return programs.ping(cmd, index, lambda fn: self.sandbox.run_in(cmd.netns, fn),
                              self.now)
+
+    def arping(self, cmd: Arping) -> ArpingReport:
+        if cmd.netns not in self.sandbox.namespaces:
+            raise _no_netns(cmd.netns)
+        return arping_mod.arping(cmd, self._sock(cmd.netns),
+                                 lambda fn: self.sandbox.run_in(cmd.netns, fn), self.now)
+
+    def sysctl(self, cmd: Sysctl) -> str:
+        if cmd.netns not in self.sandbox.namespaces:
+            raise _no_netns(cmd.netns)
+        self.neigh.drain()
+        return sysctl_mod.sysctl(cmd, lambda fn: self.sandbox.run_in(cmd.netns, fn))
 
     def frames(self) -> list[Frame]:
         return self.capture.frames()

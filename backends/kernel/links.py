@@ -230,9 +230,9 @@ class NetlinkSocket:
         self._change(msg, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL)
 
     def set_link(self, index: int, *, up: bool | None = None, netns_fd: int | None = None,
-                 address: bytes | None = None) -> None:
+                 address: bytes | None = None, master: int | None = None) -> None:
         """One RTM_NEWLINK, as ``ip link set`` sends: the kernel moves, re-addresses,
-        then changes flags."""
+        then changes flags.  ``master`` is the bridge's ifindex (0 for ``nomaster``)."""
         msg = ifinfmsg()
         msg["index"] = index
         if up is not None:
@@ -243,6 +243,8 @@ class NetlinkSocket:
             attrs.append(("IFLA_NET_NS_FD", netns_fd))
         if address is not None:
             attrs.append(("IFLA_ADDRESS", _mac(address)))
+        if master is not None:
+            attrs.append(("IFLA_MASTER", master))
         msg["attrs"] = attrs
         self._change(msg, RTM_NEWLINK)
 

@@ -114,8 +114,10 @@ def snapshot(netns: str, nl: NetlinkSocket, nsids: dict[int, str]) -> NetnsState
                    if (r := _route(m, names)) is not None)
     neigh = tuple(n for m in nl.dump(RTM_GETNEIGH, socket.AF_INET)
                   if (n := _neighbour(m, names)) is not None)
+    from backends.kernel import bridge  # bridge imports links, as this module does
     return NetnsState(netns=netns, links=links, addresses=addrs, routes=routes,
-                      neighbours=neigh)
+                      neighbours=neigh, fdb=bridge.fdb(nl, names),
+                      bridge_ports=bridge.ports(nl, names))
 
 
 def nsid_map(nl: NetlinkSocket, fds: dict[str, int]) -> dict[int, str]:
