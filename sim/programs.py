@@ -71,6 +71,8 @@ class ArpingLine:
     rtt_us: int
     t: float = 0.0
     text: str = ""  # extra words iputils adds, e.g. "for 172.16.0.9" with -D
+    #: "reply" | "request": what the answering packet was (iputils prints the word).
+    op: str = "reply"
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,12 @@ class ArpingReport:
     fatal: str | None = None
     fatal_rc: int = 2
     rc_override: int | None = None
+    #: iputils' brd_recv / req_recv: answers that came broadcast or as requests,
+    #: printed as ``Received N response(s) (R request(s), B broadcast(s))``.
+    broadcasts_received: int = 0
+    requests_received: int = 0
+    #: ``fatal`` goes to stdout (``Interface "lo" is not ARPable`` is a printf).
+    fatal_stdout: bool = False
 
     @property
     def rc(self) -> int:

@@ -60,11 +60,12 @@ _ARP_HDR = struct.Struct("!HHBBH")
 
 
 class ArpingFatal(Exception):
-    """arping stopped before its loop: ``message`` as printed, with ``rc``."""
+    """arping stopped before its loop: ``message`` as printed, with ``rc``; ``stdout``
+    for the notices iputils printf()s ("Interface ... is down")."""
 
-    def __init__(self, message: str, rc: int):
+    def __init__(self, message: str, rc: int, stdout: bool = False):
         super().__init__(message)
-        self.message, self.rc = message, rc
+        self.message, self.rc, self.stdout = message, rc, stdout
 
 
 @dataclass
@@ -131,9 +132,10 @@ def check_device(nl: NetlinkSocket, cmd: Arping, dst: str) -> tuple[str, int, by
             continue
         flags = m["flags"]
         if not flags & IFF_UP:
-            raise ArpingFatal(f'Interface "{name}" is down', 2)
+            raise ArpingFatal(f'Interface "{name}" is down', 2, stdout=True)
         if flags & (IFF_NOARP | IFF_LOOPBACK):
-            raise ArpingFatal(f'Interface "{name}" is not ARPable', 0 if cmd.dad else 2)
+            raise ArpingFatal(f'Interface "{name}" is not ARPable', 0 if cmd.dad else 2,
+                              stdout=True)
         brd = m.get_attr("IFLA_BROADCAST")
         if brd is None or not m.get_attr("IFLA_ADDRESS"):
             break
@@ -277,7 +279,7 @@ def arping(cmd: Arping, nl: NetlinkSocket, run_in: Callable[[Callable[[], T]], T
         sock, gsrc, mac, hatype = run_in(lambda: open_here(cmd, dev, dst))
     except ArpingFatal as exc:
         return ArpingReport(dest=dst, source=None, dev=cmd.interface or "", mode=mode,
-                            fatal=exc.message, fatal_rc=exc.rc)
+                            fatal=exc.message, fatal_rc=exc.rc, fatal_stdout=exc.stdout)
     setup = _Setup(dev=dev, ifindex=ifindex, mac=mac, hatype=hatype, broadcast=brd,
                    gsrc=gsrc)
     try:
@@ -288,7 +290,8 @@ def arping(cmd: Arping, nl: NetlinkSocket, run_in: Callable[[Callable[[], T]], T
     timeout = int(cmd.deadline or 0)
     return ArpingReport(dest=dst, source=gsrc, dev=dev, lines=tuple(st.lines), sent=st.sent,
                         broadcasts=st.brd_sent, received=st.received, mode=mode,
-                        rc_override=_finish_rc(cmd, st, count, timeout))
+                        rc_override=_finish_rc(cmd, st, count, timeout),
+                        broadcasts_received=st.brd_recv, requests_received=st.req_recv)
 
 
 def _loop(cmd: Arping, setup: _Setup, dst: str, sock: socket.socket,
@@ -354,7 +357,8 @@ def _receive(cmd: Arping, setup: _Setup, dst: str, sock: socket.socket, st: _Sta
         rtt = int(round((now - st.last) * 1e6)) if st.last is not None else 0
         st.lines.append(ArpingLine(kind="Unicast" if pkttype == PACKET_HOST else "Broadcast",
                                    source=spa, mac=_mac_text(sha), rtt_us=rtt, t=clock(),
-                                   text=_extra_words(setup, tpa, tha)))
+                                   text=_extra_words(setup, tpa, tha),
+                                   op="reply" if op == ARPOP_REPLY else "request"))
         st.received += 1
         if timeout and st.received == count:
             return True

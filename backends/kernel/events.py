@@ -6,9 +6,9 @@ STALE -> DELAY are silent, for example), so the events are what the kernel chose
 announce, each stamped when read; ``reason`` stays empty (only the simulator knows why).
 An entry's previous state is the last *notified* one, tracked per (namespace, device,
 address); RTM_DELNEIGH is a change to ``NONE`` (deleting an entry — ``ip neigh del``,
-``flush`` — is notified as ``-> FAILED`` then RTM_DELNEIGH).  A notification that only
-changes the lladdr (``ip neigh replace`` of a PERMANENT entry) is kept as an event with
-``old == new``.  Notifications carry no kernel timestamp (SO_TIMESTAMP does nothing on
+``flush`` — is notified as ``-> FAILED`` then RTM_DELNEIGH).  Every notification is an
+event, also one with ``old == new``: an lladdr change (``ip neigh replace`` of a
+PERMANENT entry) or a silent state in between (FAILED -> INCOMPLETE -> FAILED).  Notifications carry no kernel timestamp (SO_TIMESTAMP does nothing on
 netlink), so each is stamped when read, measured at 0.3-2 ms after the frame that
 caused it.  IPv4 only.
 """
@@ -49,8 +49,8 @@ class NeighEvents:
         self.clock = clock
         self.dev_name = dev_name
         self._events: list[Event] = []
-        #: (netns, ifindex, address) -> (last notified state, its lladdr)
-        self._state: dict[tuple[str, int, str], tuple[str, str | None]] = {}
+        #: (netns, ifindex, address) -> last notified state
+        self._state: dict[tuple[str, int, str], str] = {}
         self.pump = SocketPump(self._read, "vethlab-events")
 
     def add(self, netns: str, sock: socket.socket) -> None:
@@ -87,15 +87,16 @@ class NeighEvents:
             return
         index = msg["ifindex"]
         new = "NONE" if mtype == RTM_DELNEIGH else nud_name(msg["state"])
-        lladdr = None if mtype == RTM_DELNEIGH else msg.get_attr("NDA_LLADDR")
         key = (netns, index, dst)
-        old, old_lladdr = self._state.get(key, ("NONE", None))
-        # The kernel notifies a change of state, of lladdr (``ip neigh replace`` of a
-        # PERMANENT entry: PERMANENT -> PERMANENT) or of the router flag; only an exact
-        # repeat of what we already hold says nothing new.
-        if old == new and (lladdr == old_lladdr or new == "NONE"):
+        old = self._state.get(key, "NONE")
+        # Every notification is an event, also one that repeats the state: the kernel
+        # only notifies real changes, and a repeat hides a silent one in between
+        # (FAILED -> INCOMPLETE -> FAILED) or is an lladdr change (``ip neigh replace``
+        # of a PERMANENT entry: PERMANENT -> PERMANENT).  Only the deletion of an entry
+        # nobody was ever told about (NONE -> NONE) says nothing.
+        if old == new == "NONE":
             return
-        self._state[key] = (new, lladdr)
+        self._state[key] = new
         dev = self.dev_name(netns, index) or f"if{index}"
         self._events.append(Event(t=t, netns=netns, dev=dev, kind="neigh", subject=dst,
                                   old=old, new=new, lladdr=msg.get_attr("NDA_LLADDR")))

@@ -17,19 +17,25 @@ from typing import Callable
 
 import simpy
 
-from sim.commands import Command, Ping
+from sim.commands import Arping, Command, Ping, Sysctl
 from sim.model import ROOT_NS, NetnsListing, NetnsState
-from sim.programs import PingReport, ping_ident
+from sim.programs import ArpingReport, PingReport, ping_ident
 from sim.trace import Event, Frame
-from sim.wire import IPPROTO_ICMP
+from sim.commands import RouteGet
+from sim.model import RouteLookup
+from sim.wire import IPPROTO_ICMP, mac_str
 
 from backends.base import Backend
 from backends.simulated.ping import PingRun, resolve
 from backends.simulated.stack.actions import Action, ArmTimer, Emit, Loopback, ToSockets
 from backends.simulated.stack.ipv4 import ip_output
 from backends.simulated.stack.netns import Netns
+from backends.simulated.stack.veth import Device
 from backends.simulated.timing import (LOOPBACK_DELAY, PING_SEND_DELAY, STACK_DELAY,
                                        XMIT_DELAY)
+
+#: arping's exit (closing its sockets, the process ending) before the next command runs.
+ARPING_EXIT_DELAY = 1e-3
 from backends.simulated.world import World
 
 
@@ -46,6 +52,8 @@ class SimulatedBackend(Backend):
         self._frames: list[Frame] = []
         self._events: list[Event] = []
         self._sockets: dict[int, list[PingRun]] = {}  # id(Netns) -> open ping sockets
+        #: (id(Netns), device) -> packet-socket listeners (arping) for frames arriving there.
+        self._taps: dict[tuple[int, str], list[Callable[[bytes, float], None]]] = {}
         self._pings = 0
 
     # ---- the Backend interface -------------------------------------------------------------
@@ -62,6 +70,9 @@ class SimulatedBackend(Backend):
         return self.world.netns_list(viewer)
 
     def snapshot(self, netns: str) -> NetnsState:
+        for dev in self.world.ns(netns).devices.values():
+            if dev.bridge is not None:  # br_fdb_cleanup(): learned entries age out
+                dev.bridge.expire(self.now())
         return self.world.snapshot(netns)
 
     def sleep(self, seconds: float) -> None:
@@ -96,6 +107,34 @@ class SimulatedBackend(Backend):
             self.env.run(until=done)
         finally:
             sockets.remove(run)
+        return run.report()
+
+    def sysctl(self, cmd: Sysctl) -> str:
+        from backends.simulated.stack.sysctl import sysctl
+
+        return sysctl(self.world.ns(cmd.netns), cmd.key, cmd.value, self.rng)
+
+    def arping(self, cmd: Arping) -> ArpingReport:
+        from backends.simulated.arping import ArpingRun, Fatal, fatal_report, setup
+
+        ns = self.world.ns(cmd.netns)
+        try:
+            dev, src, _dest = setup(ns, cmd)
+        except Fatal as err:
+            return fatal_report(cmd, err)
+        done = self.env.event()
+        host = _ArpingHost(self, ns, done)
+        run = ArpingRun(cmd, ns, dev, src, host)
+        taps = self._taps.setdefault((id(ns), dev), [])
+        taps.append(run.on_frame)
+        try:
+            self.at(self.now() + PING_SEND_DELAY, run.begin)
+            self.env.run(until=done)
+        finally:
+            taps.remove(run.on_frame)
+        # The last probe is still on the wire when arping exits; the kernel answers it
+        # while the process is exiting.  Let that instant settle.
+        self.env.run(until=self.env.now + ARPING_EXIT_DELAY)
         return run.report()
 
     # ---- carrying out the stack's actions ---------------------------------------------------
@@ -133,6 +172,9 @@ class SimulatedBackend(Backend):
     def _transmit(self, ns: Netns, dev_name: str, data: bytes) -> None:
         """dev_queue_xmit() on a veth: nothing leaves without carrier."""
         dev = ns.dev(dev_name)
+        if dev is not None and dev.bridge is not None:
+            self._bridge_xmit(ns, dev, data)
+            return
         if dev is None or not dev.can_transmit or dev.peer is None:
             ns.drop("no carrier")
             return
@@ -146,11 +188,44 @@ class SimulatedBackend(Backend):
                 return
             t_in = self.now()
             self._frames.append(Frame(t_in, peer_ns.name, peer.name, "in", data))
+            if peer.master is not None and peer.master.bridge is not None:
+                self._bridge_input(peer_ns, peer, data)  # br_handle_frame: rx_handler
+                return
             self.at(t_in + STACK_DELAY, lambda: self._receive(peer_ns, peer.name, data, t_in))
 
         self.at(self.now() + XMIT_DELAY, arrive)
 
+    # ---- bridges (stack/bridge.py decides, the engine moves the frames) --------------------
+    def _bridge_xmit(self, ns: Netns, br: "Device", data: bytes) -> None:
+        """br_dev_xmit(): the bridge's own frame goes to the port(s) its fdb names."""
+        if not br.can_transmit or len(data) < 14:
+            ns.drop("bridge down")
+            return
+        self._frames.append(Frame(self.now(), ns.name, br.name, "out", data))
+        for port in br.bridge.output(mac_str(data[:6]), self.now()):  # type: ignore[union-attr]
+            self._transmit(ns, port.name, data)
+
+    def _bridge_input(self, ns: Netns, port: "Device", data: bytes) -> None:
+        """A frame arrived on a bridge port: forward, flood, and/or pass it up the bridge."""
+        br = port.master
+        if br is None or br.bridge is None or len(data) < 14:
+            return
+        outs, local = br.bridge.input(port, mac_str(data[:6]), mac_str(data[6:12]), self.now())
+        for out in outs:
+            self._transmit(ns, out.name, data)
+        if local:
+            t_in = self.now()
+            self._frames.append(Frame(t_in, ns.name, br.name, "in", data))
+            self.at(t_in + STACK_DELAY, lambda: self._receive(ns, br.name, data, t_in))
+
+    def route_get(self, cmd: RouteGet) -> RouteLookup:
+        from backends.simulated.stack.rtable import route_get
+
+        return route_get(self.world.ns(cmd.netns), cmd.dst)
+
     def _receive(self, ns: Netns, dev: str, data: bytes, t_in: float) -> None:
+        for tap in list(self._taps.get((id(ns), dev), [])):
+            tap(data, t_in)
         if self._alive(ns):
             self._do(ns, ns.receive(dev, data, self.now()), rx_t=t_in)
 
@@ -162,6 +237,27 @@ class SimulatedBackend(Backend):
                                        ttl=ttl, df=True), rx_t=self.now())
 
         self.at(self.now() + PING_SEND_DELAY, go)
+
+
+class _ArpingHost:
+    """The ``ArpingHost`` an ``ArpingRun`` talks to: a packet socket on one device."""
+
+    def __init__(self, engine: SimulatedBackend, ns: Netns, done: simpy.Event):
+        self.engine, self.ns, self.done = engine, ns, done
+
+    def now(self) -> float:
+        return self.engine.now()
+
+    def call_at(self, t: float, fn: Callable[[], None]) -> None:
+        self.engine.at(t, fn)
+
+    def transmit(self, dev: str, data: bytes) -> None:
+        if self.engine._alive(self.ns):
+            self.engine._transmit(self.ns, dev, data)
+
+    def finished(self) -> None:
+        if not self.done.triggered:
+            self.done.succeed()
 
 
 class _Host:

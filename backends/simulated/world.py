@@ -95,12 +95,24 @@ class World:
         if isinstance(cmd, NetnsDel):
             self.ns(cmd.netns)
             return self.netns_del(cmd.name, now)
+        from backends.simulated import neigh_admin
+
+        if isinstance(cmd, neigh_admin.COMMANDS):
+            return neigh_admin.apply(self.ns(cmd.netns), cmd, now)
+        from backends.simulated import bridge_admin
+        from sim.commands import LinkAddBridge, RouteModify
+
+        if isinstance(cmd, (LinkAddBridge, RouteModify)):
+            return bridge_admin.apply(self, cmd, now)
         handler = {LinkAddVeth: self.link_add_veth, LinkSet: self.link_set,
                    LinkDel: self.link_del, AddrAdd: self.addr_add,
                    AddrDel: self.addr_del}.get(type(cmd))
         if handler is None:
             raise TypeError(f"not a configuration command: {type(cmd).__name__}")
-        return handler(cmd, now)  # type: ignore[operator]
+        try:
+            return handler(cmd, now)  # type: ignore[operator]
+        finally:
+            bridge_admin.sync(self)
 
     # ---- ip netns ------------------------------------------------------------------------
     def netns_add(self, name: str) -> list[tuple[Netns, list[Action]]]:
@@ -154,8 +166,11 @@ class World:
         return []
 
     def link_set(self, cmd: LinkSet, now: float) -> list[tuple[Netns, list[Action]]]:
+        from backends.simulated import bridge_admin
+
         ns = self.ns(cmd.netns)
         target = self._target(cmd.to_netns, cmd.netns) if cmd.to_netns else None
+        bridge_admin.check_master(ns, cmd)
         dev = self._find(ns, cmd.dev)
         out: list[tuple[Netns, list[Action]]] = []
         # do_setlink() order: namespace, then address, then flags.
@@ -167,9 +182,10 @@ class World:
             if not valid_ether(mac) or dev.kind == "loopback":
                 raise CommandError(ADDR_NOT_AVAIL, rc=2)
             if mac != dev.mac:
-                dev.mac = mac
+                bridge_admin.mac_changed(dev, mac)  # sets dev.mac; the fdb follows
                 out.append((ns, ns.flush_neigh(dev.name, now, "device address changed: "
                                                               "neighbour entries flushed")))
+        bridge_admin.set_master(ns, dev, cmd)  # do_setlink(): master before flags
         if cmd.up is not None:
             out += self._set_up(dev, cmd.up, now)
         return out
@@ -192,12 +208,15 @@ class World:
         else:
             out.append((ns, ns.flush_neigh(dev.name, now,
                                            "device down: neighbour entries flushed")))
+            from backends.simulated.stack import rtable
+
+            rtable.flush_dev(ns, dev.name)  # fib_sync_down_dev(): its routes go
         for d, before in carrier_before.items():
             if before and not d.carrier and (d is not dev or up):
                 d_ns = self.namespaces[d.netns]
                 out.append((d_ns, d_ns.flush_neigh(d.name, now, "carrier lost (the veth "
                                                    "peer went down): neighbour entries "
-                                                   "flushed")))
+                                                   "flushed", skip_perm=True)))
         return out
 
     def _move(self, dev: Device, src: Netns, dst: Netns,
@@ -208,7 +227,12 @@ class World:
         if dst.dev(dev.name) is not None:
             raise CommandError("Error: An interface with the same name exists in the "
                                "target netns.", rc=2)
+        from backends.simulated import bridge_admin
+        from backends.simulated.stack import rtable
+
         out = self._set_up(dev, False, now) if dev.up else []
+        bridge_admin.release(dev)
+        rtable.flush_dev(src, dev.name)
         src.detach(dev)
         dev.ever_up = False  # dev_shutdown(): the qdisc is gone, ``noop`` until next up
         dst.attach(dev, keep_index=True)
@@ -229,6 +253,11 @@ class World:
             out.append((d_ns, d_ns.flush_neigh(d.name, now, "device deleted: neighbour "
                                                             "entries flushed")))
             d.up = False
+            from backends.simulated import bridge_admin
+            from backends.simulated.stack import rtable
+
+            bridge_admin.release(d)
+            rtable.flush_dev(d_ns, d.name)
             d_ns.detach(d)
         return out
 
@@ -237,7 +266,7 @@ class World:
         dev = self._find(ns, cmd.dev)
         if dev.kind == "loopback":
             raise CommandError("RTNETLINK answers: Operation not supported", rc=2)
-        return self._destroy_pair(dev, now)
+        return self._destroy_pair(dev, now)  # a bridge has no peer: its ports are released
 
     # ---- ip addr -------------------------------------------------------------------------
     @staticmethod
@@ -279,4 +308,10 @@ class World:
         gone = [hit] + ([a for a in addrs if a.secondary and a.same_subnet(hit)]
                         if not hit.secondary else [])
         ns.addrs[dev.name] = [a for a in addrs if all(a is not g for g in gone)]
+        from backends.simulated.stack import rtable
+
+        for g in gone:  # fib_del_ifaddr(): routes naming it as src; all with the last one
+            rtable.flush_src(ns, g.local)
+        if not ns.addrs[dev.name]:
+            rtable.flush_dev(ns, dev.name)
         return []

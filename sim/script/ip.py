@@ -28,6 +28,8 @@ from sim.commands import (
 )
 from sim.script.context import Args, Context
 from sim.script.ip_link import link_add, link_del, link_set, link_show, list_dev
+from sim.script.ip_neigh import neigh_flush, neigh_modify
+from sim.script.ip_route import route_get, route_modify
 from sim.script.validate import (
     LineError,
     check_cidr,
@@ -178,8 +180,12 @@ def _is_prefix(word: str) -> bool:
 def _route(args: Args, ctx: Context) -> Command:
     if args:
         verb = _verb(args, _ROUTE_VERBS, "route")
+        if verb in ("add", "delete", "replace"):
+            return route_modify(args, ctx, "del" if verb == "delete" else verb)
+        if verb == "get":
+            return route_get(args, ctx)
         if verb not in ("list", "show", "lst"):
-            raise _not_modelled("route", verb, "ip route show")
+            raise _not_modelled("route", verb, "ip route add|delete|replace|get|show")
     if args:
         word = args.pop()
         if word not in _ROUTE_FILTERS and not _is_prefix(word) and not matches(word, "help"):
@@ -194,8 +200,12 @@ _NEIGH_FILTERS = frozenset("to vrf master nomaster unused nud proxy".split())
 def _neigh(args: Args, ctx: Context) -> Command:
     if args:
         verb = _verb(args, _NEIGH_VERBS, "neigh")
+        if verb in ("add", "change", "chg", "replace", "delete"):
+            return neigh_modify(args, ctx, "change" if verb == "chg" else verb)
+        if verb == "flush":
+            return neigh_flush(args, ctx)
         if verb not in ("show", "lst", "list"):
-            raise _not_modelled("neigh", verb, "ip neigh show [dev NAME]")
+            raise _not_modelled("neigh", verb, "ip neigh add|change|replace|delete|flush|show")
     dev: str | None = None
     while args:
         word = args.pop()

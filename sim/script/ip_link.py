@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.commands import Command, LinkAddVeth, LinkDel, LinkSet, LinkShow
+from sim.commands import Command, LinkAddBridge, LinkAddVeth, LinkDel, LinkSet, LinkShow
 from sim.script.context import Args, Context
 from sim.script.validate import (
     LineError,
@@ -42,7 +42,7 @@ _LINK_KEYWORDS: list[tuple[str, bool]] = [
     ("gro_max_size", False), ("parentdev", False),
 ]
 
-_LINK_TYPES = "veth"
+_LINK_TYPES = "veth, bridge"
 
 
 @dataclass
@@ -55,6 +55,8 @@ class _Side:
     netns: str | None = None
     up: bool | None = None
     type: str | None = None
+    master: str | None = None  # "master BR" (set)
+    nomaster: bool = False  # "nomaster" (set)
 
 
 def _help(what: str) -> LineError:
@@ -66,7 +68,7 @@ def _parse_side(args: Args, verb: str) -> _Side:
     s = _Side()
     supported = {
         "add": "ip link add NAME [address MAC] [netns NS] type veth peer name PEER ...",
-        "set": "ip link set [dev] NAME [up|down] [netns NS] [address MAC]",
+        "set": "ip link set [dev] NAME [up|down] [netns NS] [address MAC] [master BR|nomaster]",
         "delete": "ip link delete [dev] NAME",
     }[verb]
     while args:
@@ -88,6 +90,11 @@ def _parse_side(args: Args, verb: str) -> _Side:
             if s.netns is not None:
                 raise duparg("netns", value)
             s.netns = check_netns_value(value)
+        elif kw == "master" and verb == "set":
+            # both set IFLA_MASTER (nomaster to 0): the kernel takes the last one
+            s.master, s.nomaster = check_dev(args.value()), False
+        elif kw == "nomaster" and verb == "set":
+            s.master, s.nomaster = None, True
         elif kw == "type" and verb == "add":
             s.type = args.value()
             break
@@ -120,6 +127,8 @@ def link_add(args: Args, ctx: Context) -> Command:
     if link.type is None:
         raise LineError('Not enough information: "type" argument is required')
     name = _created_name(link, '"ip link add"')
+    if link.type == "bridge":
+        return _bridge_add(args, ctx, name, link)
     if link.type != "veth":
         raise unsupported(f'link type "{link.type}"', _LINK_TYPES)
     if not args:
@@ -143,12 +152,29 @@ def link_add(args: Args, ctx: Context) -> Command:
     )
 
 
+def _bridge_add(args: Args, ctx: Context, name: str, link: _Side) -> Command:
+    """``ip link add NAME [address MAC] type bridge``: no bridge options are modelled.
+
+    ``netns NS`` on a bridge is refused: the lab creates bridges where the command runs.
+    """
+    if args:
+        word = args.pop()
+        # iplink_bridge.c's bridge_parse_opt() says this for any word it does not know
+        raise LineError(f'bridge: unknown command "{word}"?')
+    if link.netns is not None:
+        raise unsupported('"netns" in "ip link add ... type bridge"',
+                          "ip link add NAME [address MAC] type bridge (use ip -n NS)")
+    return ctx.make(LinkAddBridge, name=name, address=link.address)
+
+
 def link_set(args: Args, ctx: Context) -> Command:
-    """``ip link set [dev] NAME`` with any of ``up|down``, ``netns NS``, ``address MAC``."""
+    """``ip link set [dev] NAME`` with any of ``up|down``, ``netns NS``, ``address MAC``,
+    ``master BR``, ``nomaster``."""
     s = _parse_side(args, "set")
     if s.dev is None:
         raise need_dev()
-    return ctx.make(LinkSet, dev=s.dev, up=s.up, to_netns=s.netns, address=s.address)
+    return ctx.make(LinkSet, dev=s.dev, up=s.up, to_netns=s.netns, address=s.address,
+                    master=s.master, nomaster=s.nomaster)
 
 
 def link_del(args: Args, ctx: Context) -> Command:
@@ -167,11 +193,17 @@ _LIST_FILTERS = frozenset(
 )
 
 
-def list_dev(args: Args, obj: str) -> str | None:
-    """``[dev] NAME`` of ``ip link show`` / ``ip address show``; ``None`` means all links."""
+def list_dev(args: Args, obj: str, filters: dict[str, str] | None = None) -> str | None:
+    """``[dev] NAME`` of ``ip link show`` / ``ip address show``; ``None`` means all links.
+
+    ``filters``, when given, collects the ``master BR`` filter (``ip link show master BR``).
+    """
     dev: str | None = None
     while args:
         word = args.pop()
+        if word == "master" and filters is not None:
+            filters["master"] = check_dev(args.value())
+            continue
         if word in _LIST_FILTERS:
             raise unsupported(f'the "{word}" filter of "ip {obj} show"', f"ip {obj} show [dev NAME]")
         if word == "dev":
@@ -185,5 +217,7 @@ def list_dev(args: Args, obj: str) -> str | None:
 
 
 def link_show(args: Args, ctx: Context) -> Command:
-    """``ip link [show|list|lst] [dev] [NAME]``."""
-    return ctx.make(LinkShow, dev=list_dev(args, "link"))
+    """``ip link [show|list|lst] [dev] [NAME] [master BR]``."""
+    filters: dict[str, str] = {}
+    dev = list_dev(args, "link", filters)
+    return ctx.make(LinkShow, dev=dev, master=filters.get("master"))

@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Callable
 
 from sim.commands import Command, Script
+from sim.script.bridge import parse_bridge
 from sim.errors import ScriptError
 from sim.model import ROOT_NS
 from sim.script.context import Context
 from sim.script.ip import parse_ip
 from sim.script.lines import source_lines
+from sim.script.arping import parse_arping
 from sim.script.ping import parse_ping
+from sim.script.sysctl import parse_sysctl
 from sim.script.sleep import parse_sleep
 from sim.script.tokenize import split
 from sim.script.validate import LineError
@@ -41,7 +44,10 @@ def tools() -> tuple[str, ...]:
 
 
 register("ip", parse_ip)
+register("bridge", parse_bridge)
 register("ping", parse_ping)
+register("arping", parse_arping)
+register("sysctl", parse_sysctl)
 register("sleep", parse_sleep)
 
 

@@ -8,11 +8,14 @@ iputils 20221126, checked byte for byte against the real tools
 from __future__ import annotations
 
 from sim.show.addr import render_addr
+from sim.show.arping import render_arping
+from sim.show.bridge import render_bridge_link, render_fdb
 from sim.show.link import render_link
 from sim.show.neigh import render_neigh
 from sim.show.netns import render_netns_list
 from sim.show.ping import render_ping
 from sim.show.route import render_route
+from sim.show.routeget import render_route_get
 
 __all__ = [
     "render_link",
@@ -21,4 +24,8 @@ __all__ = [
     "render_neigh",
     "render_netns_list",
     "render_ping",
+    "render_arping",
+    "render_fdb",
+    "render_bridge_link",
+    "render_route_get",
 ]

@@ -101,6 +101,13 @@ def select_links(state: NetnsState, dev: str | None) -> list[Link]:
     return sorted(state.links, key=lambda l: l.index)
 
 
-def render_link(state: NetnsState, dev: str | None = None) -> str:
-    """``ip link show [dev X]``; a missing ``dev`` raises iproute2's error (rc 1)."""
-    return "".join(link_header(l, state, mode=True) for l in select_links(state, dev))
+def render_link(state: NetnsState, dev: str | None = None, master: str | None = None) -> str:
+    """``ip link show [dev X] [master BR]``; a missing ``dev`` raises iproute2's error
+    (rc 1), a missing ``master`` the one iproute2 gives while parsing (rc 255)."""
+    if master is not None and state.link(master) is None:
+        raise CommandError(f'Error: argument "{master}" is wrong: Device does not exist\n',
+                           rc=255)
+    links = select_links(state, dev)
+    if master is not None:
+        links = [l for l in links if l.master == master]
+    return "".join(link_header(l, state, mode=True) for l in links)

@@ -51,6 +51,10 @@ def host_unreachable(ns: "Netns", packet: bytes, now: float) -> list[Action]:
         orig = Ipv4Packet.parse(packet)
     except WireError:
         return []
+    if not ns.is_local(orig.src):  # a forwarded packet: the error goes back to its sender
+        from backends.simulated.stack.forward import ICMP_HOST_UNREACH as HOST, icmp_error
+
+        return icmp_error(ns, packet, ICMP_DEST_UNREACH, HOST, now)
     if orig.proto == IPPROTO_ICMP and orig.payload[:1] not in (bytes([ICMP_ECHO]),
                                                                bytes([ICMP_ECHOREPLY])):
         return []  # never an error about an error

@@ -54,7 +54,9 @@ def ip_input(ns: "Netns", dev: "Device", eth: EthernetFrame, now: float) -> list
     except WireError:
         return ns.drop("bad ipv4")
     if not ns.is_local(ip.dst):
-        return ns.drop("not for us (forwarding off)")
+        from backends.simulated.stack.forward import ip_forward
+
+        return ip_forward(ns, dev, eth, ip, now)  # or dropped: forwarding is off
     return local_deliver(ns, ip, now)
 
 

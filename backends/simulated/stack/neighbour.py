@@ -1,15 +1,17 @@
 """The neighbour (ARP) cache of one device: Linux's NUD state machine, time passed in.
 
 This follows ``net/core/neighbour.c`` (``__neigh_event_send``, ``__neigh_update``,
-``neigh_timer_handler``) with the ``arp_tbl`` defaults.  The table never touches a clock
-or a wire: every call gets ``now`` and returns what the kernel would do next —
-``Send`` an IP packet to a link-layer address, ``Solicit`` (an ARP request), report
-``Unreachable`` for a dropped queued packet, ``Timer`` to arm, and ``Event`` records
-for every state change (with the reason a student should read).
+``neigh_timer_handler``, ``neigh_add``/``neigh_delete``, ``neigh_flush_dev``) with the
+device's ``neigh_parms`` (``neigh_parms.py``).  The table never touches a clock or a
+wire: every call gets ``now`` and returns what the kernel would do next — ``Send`` an IP
+packet to a link-layer address, ``Solicit`` (an ARP request), report ``Unreachable`` for
+a dropped queued packet, ``Timer`` to arm, and ``Event`` records for every state change
+(with the reason a student should read, and ``extra["netlink"]``: whether Linux sends an
+RTM_NEWNEIGH/RTM_DELNEIGH for it).
 
 Not modelled: the garbage collector (Linux skips it below ``gc_thresh1`` = 128 entries,
-so a lab's FAILED and STALE entries stay forever, as here), ``locktime``, proxy ARP,
-``app_solicit`` (0 by default), router flags and the 10 ms minimum timer slack.
+so a lab's FAILED and STALE entries stay forever, as here), proxy ARP, ``app_solicit``
+(user-space probes), router flags, the 300 s re-draw of reachable_time, jiffies rounding.
 """
 from __future__ import annotations
 
@@ -18,12 +20,12 @@ from dataclasses import dataclass, field
 
 from sim.trace import Event
 
-# ---- the sysctls (net.ipv4.neigh.default.*), in seconds ----------------------------------
+from backends.simulated.stack.neigh_parms import HZ, NeighParms
+
+# ---- the defaults (net.ipv4.neigh.DEV.*), in seconds, for readers and tests --------------
 BASE_REACHABLE_TIME = 30.0
-#: neigh_rand_reach_time(): reachable_time is uniform in [0.5, 1.5) x base_reachable_time.
 REACHABLE_RANDOM_LOW = 0.5
 REACHABLE_RANDOM_HIGH = 1.5
-#: The kernel draws a new reachable_time for every device every 300 s (neigh_periodic_work).
 REACHABLE_RERANDOM_INTERVAL = 300.0
 DELAY_FIRST_PROBE_TIME = 5.0
 RETRANS_TIME = 1.0
@@ -31,8 +33,8 @@ MCAST_SOLICIT = 3
 UCAST_SOLICIT = 3
 APP_SOLICIT = 0
 MCAST_RESOLICIT = 0
-GC_STALE_TIME = 60.0  # documented only: the GC does not run below gc_thresh1 entries
-#: unres_qlen_bytes: how much may wait in an INCOMPLETE entry's queue.
+GC_STALE_TIME = 60.0
+LOCKTIME = 1.0
 UNRES_QLEN_BYTES = 212992
 #: Approximate skb->truesize overhead on top of the packet length (sk_buff + shared info).
 SKB_TRUESIZE_OVERHEAD = 704
@@ -52,11 +54,27 @@ PERMANENT = "PERMANENT"
 VALID = frozenset({REACHABLE, STALE, DELAY, PROBE, PERMANENT, NOARP})
 #: NUD_CONNECTED: packets go straight out (the cached header), no state change.
 CONNECTED = frozenset({REACHABLE, PERMANENT, NOARP})
+#: NUD_IN_TIMER: states that keep a timer running.
+IN_TIMER = frozenset({INCOMPLETE, REACHABLE, DELAY, PROBE})
+#: ``ip neigh ... nud WORD`` -> state.
+NUD_WORDS = {"permanent": PERMANENT, "reachable": REACHABLE, "noarp": NOARP, "none": NONE,
+             "stale": STALE, "incomplete": INCOMPLETE, "delay": DELAY, "probe": PROBE,
+             "failed": FAILED}
+ZERO_MAC = "00:00:00:00:00:00"
 
 
 def rand_reach_time(rng: random.Random, base: float = BASE_REACHABLE_TIME) -> float:
     """neigh_rand_reach_time(): a fresh reachable_time for a device's parameters."""
     return base * rng.uniform(REACHABLE_RANDOM_LOW, REACHABLE_RANDOM_HIGH)
+
+
+class NeighError(Exception):
+    """An ``ip neigh`` request the kernel refuses; ``message`` is iproute2's text."""
+
+    def __init__(self, message: str, rc: int = 2):
+        super().__init__(message)
+        self.message = message
+        self.rc = rc
 
 
 # ---- what the table asks for -------------------------------------------------------------
@@ -123,24 +141,38 @@ class NeighEntry:
 
 
 class NeighbourTable:
-    """The ARP entries of one device (``ip neigh show dev DEV``)."""
+    """The ARP entries of one device (``ip neigh show dev DEV``) and its parameters."""
 
-    def __init__(self, netns: str, dev: str, reachable_time: float):
+    def __init__(self, netns: str, dev: str, reachable_time: float | None = None,
+                 parms: NeighParms | None = None):
         self.netns = netns
         self.dev = dev
-        self.reachable_time = reachable_time
+        self.parms = parms or NeighParms()
+        if reachable_time is not None:
+            self.parms.reachable_time = round(reachable_time * HZ)
+            self._reachable_override: float | None = reachable_time
+        else:
+            self._reachable_override = None
         self.entries: dict[str, NeighEntry] = {}
         self._gen = 0
 
+    @property
+    def reachable_time(self) -> float:
+        """p->reachable_time in seconds (exact when a test or caller gave one)."""
+        if self._reachable_override is not None and \
+                round(self._reachable_override * HZ) == self.parms.reachable_time:
+            return self._reachable_override
+        return self.parms.reachable
+
     # ---- helpers -----------------------------------------------------------------------
     def _event(self, now: float, e: NeighEntry, old: str, reason: str,
-               out: list[NeighAction], *, netlink: bool = True) -> None:
-        """Record a state change.  ``extra["netlink"]`` says whether Linux notifies it:
-        entering INCOMPLETE or DELAY (``__neigh_event_send``, and REACHABLE -> DELAY in
-        the timer) is silent, so a netlink listener never sees those."""
-        lladdr = e.lladdr if e.state in VALID else None
+               out: list[NeighAction], *, netlink: bool = True, new: str | None = None) -> None:
+        """Record a state change.  ``netlink``: whether Linux notifies it (entering
+        INCOMPLETE or DELAY from __neigh_event_send or the timer is silent)."""
+        state = e.state if new is None else new
+        lladdr = e.lladdr if state in VALID else None
         out.append(Event(t=now, netns=self.netns, dev=self.dev, kind="neigh", subject=e.ip,
-                         old=old, new=e.state, lladdr=lladdr, reason=reason,
+                         old=old, new=state, lladdr=lladdr, reason=reason,
                          extra={"netlink": netlink}))
 
     def _arm(self, e: NeighEntry, at: float, out: list[NeighAction]) -> None:
@@ -160,15 +192,18 @@ class NeighbourTable:
 
     def _max_probes(self, e: NeighEntry) -> int:
         """neigh_max_probes(): ucast + app + (mcast_reprobes in PROBE, mcast otherwise)."""
-        extra = MCAST_RESOLICIT if e.state == PROBE else MCAST_SOLICIT
-        return UCAST_SOLICIT + APP_SOLICIT + extra
+        p = self.parms
+        extra = p.mcast_reprobes if e.state == PROBE else p.mcast_probes
+        return p.ucast_probes + p.app_probes + extra
 
     def _probe(self, e: NeighEntry, out: list[NeighAction]) -> None:
-        """neigh_probe() -> arp_solicit(): unicast while probes < ucast_solicit, else broadcast."""
+        """neigh_probe() -> arp_solicit(): unicast while probes < ucast_solicit (to the
+        cached address, zeros if there is none), else broadcast."""
         saddr = e.queue[-1][1] if e.queue else None
-        unicast = e.probes < UCAST_SOLICIT
+        unicast = e.probes < self.parms.ucast_probes
         e.probes += 1
-        out.append(Solicit(ip=e.ip, lladdr=e.lladdr if unicast else None, saddr=saddr))
+        out.append(Solicit(ip=e.ip, lladdr=(e.lladdr or ZERO_MAC) if unicast else None,
+                           saddr=saddr))
 
     def _flush_queue(self, e: NeighEntry, out: list[NeighAction]) -> None:
         """Send what waited for resolution, oldest first, through the now-valid entry."""
@@ -183,7 +218,8 @@ class NeighbourTable:
             e.used = now
             if e.state == STALE:
                 old = self._set(e, DELAY, now)
-                self._arm(e, now + DELAY_FIRST_PROBE_TIME, out)
+                self._disarm(e)
+                self._arm(e, now + self.parms.delay_first_probe, out)
                 self._event(now, e, old, "packet sent through a STALE entry: use the cached "
                             "address and wait delay_first_probe_time for a confirmation", out,
                             netlink=False)
@@ -205,10 +241,15 @@ class NeighbourTable:
             return self._output_valid(e, packet, saddr, now)
         e.used = now
         if e.state in (NONE, FAILED):
+            p = self.parms
+            if p.mcast_probes + p.app_probes == 0:
+                self._set(e, FAILED, now)  # nothing may be asked: the packet is dropped
+                return out
             old = self._set(e, INCOMPLETE, now)
-            e.probes = UCAST_SOLICIT  # so every probe of an unresolved entry is broadcast
+            e.probes = p.ucast_probes  # so every probe of an unresolved entry is broadcast
             e.lladdr = None
-            self._arm(e, now + RETRANS_TIME, out)
+            self._disarm(e)
+            self._arm(e, now + p.retrans, out)
             reason = (f"no neighbour entry for {ip}: queue the packet, broadcast ARP request"
                       if old == NONE else f"{ip} had FAILED; a new packet restarts "
                       "resolution: queue it, broadcast ARP request")
@@ -221,16 +262,17 @@ class NeighbourTable:
 
     def _enqueue(self, e: NeighEntry, packet: bytes, saddr: str) -> None:
         e.queue.append((packet, saddr))
-        while len(e.queue) > 1 and e.queue_bytes > UNRES_QLEN_BYTES:
+        while len(e.queue) > 1 and e.queue_bytes > self.parms.queue_len_bytes:
             e.queue.pop(0)  # the kernel drops the oldest (SKB_DROP_REASON_NEIGH_QUEUEFULL)
 
-    def update(self, ip: str, lladdr: str, new: str, now: float, *, create: bool,
-               override: bool, reason: str) -> list[NeighAction]:
-        """__neigh_update(): an ARP packet told us ``ip`` is at ``lladdr``.
+    def update(self, ip: str, lladdr: str | None, new: str, now: float, *, create: bool,
+               override: bool, reason: str, admin: bool = False) -> list[NeighAction]:
+        """neigh_lookup + __neigh_update(): ``ip`` is at ``lladdr``, state ``new``.
 
-        ``new`` is REACHABLE for a unicast reply, STALE otherwise.  An unchanged address
-        with ``new`` STALE leaves a valid entry as it is.  ``create``: neigh_event_ns
-        (a request for our address) creates the entry; a reply only updates one.
+        ARP calls it with REACHABLE for a unicast reply, STALE otherwise; ``create`` is
+        neigh_event_ns (a request for our address); ``override`` is
+        NEIGH_UPDATE_F_OVERRIDE; ``admin`` is NEIGH_UPDATE_F_ADMIN (``ip neigh``).
+        Raises NeighError for an admin update without an address for an invalid entry.
         """
         out: list[NeighAction] = []
         e = self.entries.get(ip)
@@ -239,26 +281,53 @@ class NeighbourTable:
                 return out
             e = self.entries[ip] = NeighEntry(ip=ip, updated=now)
         old, old_lladdr = e.state, e.lladdr
-        same = old in VALID and e.lladdr == lladdr
-        if old in VALID and not same and not override:
+        if not admin and old in (NOARP, PERMANENT):
             return out
-        if same and new == STALE:
-            return out  # "do not change entry state, if new one is STALE"
+        if new not in VALID:
+            self._disarm(e)
+            e.state = new
+            notify = old in VALID
+            dropped: list[tuple[bytes, str]] = []
+            if old in (INCOMPLETE, PROBE) and new == FAILED:
+                dropped, e.queue = e.queue, []
+                notify = True
+            if notify:
+                self._event(now, e, old, reason, out)
+            out.extend(Unreachable(packet=p) for p, _ in dropped)
+            return out
+        if lladdr is None:
+            if old not in VALID:
+                raise NeighError("Error: No link layer address given.")
+            lladdr = e.lladdr
+        same = old in VALID and e.lladdr == lladdr
         if new in CONNECTED:
             e.confirmed = now
-        e.lladdr = lladdr
-        if new == old and same:
-            # REACHABLE again: only ``confirmed`` moves; the pending timer sees it and
-            # re-arms itself (Linux does not touch the timer when the state is unchanged).
-            return out
-        self._set(e, new, now)
-        self._disarm(e)
-        if new == REACHABLE:
-            self._arm(e, now + self.reachable_time, out)
-        if not same and old in VALID:
-            reason = f"{reason} (address changed from {old_lladdr})"
-        self._event(now, e, old, reason, out)
-        if old not in VALID and e.queue:
+        if old in VALID:
+            if not same and not override:
+                return out
+            if same and new == STALE and not admin:
+                new = old  # "do not change entry state, if new one is STALE"
+        if new != old or not same:
+            e.updated = now
+        notify = False
+        if new != old:
+            self._disarm(e)
+            if new == PROBE:
+                e.probes = 0
+            if new in IN_TIMER:
+                self._arm(e, now + (self.reachable_time if new == REACHABLE else 0.0), out)
+            e.state = new
+            notify = True
+        if not same:
+            e.lladdr = lladdr
+            if new not in CONNECTED:
+                e.confirmed = now - 2 * self.parms.base_reachable
+            notify = True
+        if notify:
+            if not same and old in VALID:
+                reason = f"{reason} (address changed from {old_lladdr})"
+            self._event(now, e, old, reason, out)
+        if new != old and old not in VALID and e.queue:
             self._flush_queue(e, out)
         return out
 
@@ -269,13 +338,16 @@ class NeighbourTable:
         if e is None or e.gen != gen or e.timer_at is None:
             return out
         e.timer_at = None
+        p = self.parms
         state = e.state
+        if state not in IN_TIMER:
+            return out
         if state == REACHABLE:
             if now < e.confirmed + self.reachable_time:
                 self._arm(e, e.confirmed + self.reachable_time, out)
-            elif now <= e.used + DELAY_FIRST_PROBE_TIME:
+            elif now <= e.used + p.delay_first_probe:
                 old = self._set(e, DELAY, now)
-                self._arm(e, now + DELAY_FIRST_PROBE_TIME, out)
+                self._arm(e, now + p.delay_first_probe, out)
                 self._event(now, e, old, "reachable_time expired but the entry was used "
                             "recently: wait delay_first_probe_time for a confirmation", out,
                             netlink=False)
@@ -285,9 +357,9 @@ class NeighbourTable:
                             "keep the address, verify it on next use", out)
             return out
         if state == DELAY:
-            if now <= e.confirmed + DELAY_FIRST_PROBE_TIME:
+            if now <= e.confirmed + p.delay_first_probe:
                 old = self._set(e, REACHABLE, now)
-                self._arm(e, e.confirmed + self.reachable_time, out)
+                self._arm(e, max(e.confirmed + self.reachable_time, now + 0.01), out)
                 self._event(now, e, old, "confirmed during delay_first_probe_time", out)
                 return out
             old = self._set(e, PROBE, now)
@@ -297,32 +369,74 @@ class NeighbourTable:
         if e.state in (INCOMPLETE, PROBE) and e.probes >= self._max_probes(e):
             old = self._set(e, FAILED, now)
             dropped, e.queue = e.queue, []
-            tries = (f"{MCAST_SOLICIT} broadcast ARP requests" if old == INCOMPLETE
-                     else f"{UCAST_SOLICIT} unicast probes")
+            tries = (f"{p.mcast_probes} broadcast ARP requests" if old == INCOMPLETE
+                     else f"{p.ucast_probes} unicast probes")
             why = f"no reply to {tries}: FAILED"
             if dropped:
                 why += f"; {len(dropped)} queued packet(s) dropped, host unreachable reported"
             self._event(now, e, old, why, out)
-            out.extend(Unreachable(packet=p) for p, _ in dropped)
+            out.extend(Unreachable(packet=pk) for pk, _ in dropped)
             return out
-        if e.state in (INCOMPLETE, PROBE):
-            self._arm(e, now + RETRANS_TIME, out)
-            self._probe(e, out)
+        self._arm(e, now + p.retrans, out)
+        self._probe(e, out)
         return out
 
-    def flush(self, now: float, reason: str) -> list[NeighAction]:
-        """neigh_flush_dev(): device down, carrier lost or address changed."""
+    # ---- ip neigh ----------------------------------------------------------------------
+    def modify(self, op: str, ip: str, lladdr: str | None, nud: str,
+               now: float) -> list[NeighAction]:
+        """neigh_add(): ``ip neigh add`` (create, exclusive), ``replace`` (create or
+        override), ``change`` (override an existing entry)."""
+        e = self.entries.get(ip)
+        if e is None and op == "change":
+            raise NeighError("RTNETLINK answers: No such file or directory")
+        if e is not None and op == "add":
+            raise NeighError("RTNETLINK answers: File exists")
+        override = e is None or op != "add"
+        return self.update(ip, lladdr, nud, now, create=True, override=override, admin=True,
+                           reason=f"ip neigh {op}: set to {nud} by the administrator")
+
+    def delete(self, ip: str, now: float, reason: str = "ip neigh del: entry removed by "
+               "the administrator") -> list[NeighAction]:
+        """neigh_delete(): __neigh_update(FAILED, ADMIN) (notified if the entry was valid
+        or resolving), then the entry goes (RTM_DELNEIGH)."""
+        e = self.entries.get(ip)
+        if e is None:
+            raise NeighError("RTNETLINK answers: No such file or directory")
+        was = e.state
+        out = self.update(ip, None, FAILED, now, create=False, override=True, admin=True,
+                          reason=reason)
+        out = [a for a in out if not isinstance(a, Unreachable)]  # deleting drops silently
+        self._remove(e, now, reason, out, notify=was != NONE)
+        return out
+
+    def _remove(self, e: NeighEntry, now: float, reason: str, out: list[NeighAction],
+                notify: bool = True) -> None:
+        """The entry leaves the table: RTM_DELNEIGH (seen as a change to NONE unless a
+        listener never saw the entry, i.e. it was NONE)."""
+        old = e.state
+        self._disarm(e)
+        del self.entries[e.ip]
+        e.queue = []
+        if old != NONE and notify:
+            out.append(Event(t=now, netns=self.netns, dev=self.dev, kind="neigh",
+                             subject=e.ip, old=old, new=NONE,
+                             lladdr=e.lladdr if old in VALID else None, reason=reason,
+                             extra={"netlink": True}))
+
+    def flush(self, now: float, reason: str, skip_perm: bool = False,
+              states: frozenset[str] | None = None) -> list[NeighAction]:
+        """neigh_flush_dev() (device down, address change: everything; carrier lost:
+        ``skip_perm``), or ``ip neigh flush`` when ``states`` selects entries (each one
+        deleted as ``ip neigh del`` would)."""
         out: list[NeighAction] = []
         for e in list(self.entries.values()):
-            if e.state == PERMANENT:
+            if states is not None:
+                if e.state in states:
+                    out.extend(self.delete(e.ip, now, reason))
                 continue
-            old = e.state
-            lladdr = e.lladdr if old in VALID else None
-            del self.entries[e.ip]
-            if old != NONE:
-                out.append(Event(t=now, netns=self.netns, dev=self.dev, kind="neigh",
-                                 subject=e.ip, old=old, new=NONE, lladdr=lladdr,
-                                 reason=reason, extra={"netlink": True}))
+            if skip_perm and e.state == PERMANENT:
+                continue
+            self._remove(e, now, reason, out)
         return out
 
     def listing(self) -> list[NeighEntry]:

@@ -17,6 +17,7 @@ from sim.wire import (BROADCAST, ETH_P_ARP, ETH_P_IP, EthernetFrame, WireError)
 
 from backends.simulated.stack import neighbour as nd
 from backends.simulated.stack.actions import Action, ArmTimer, Emit
+from backends.simulated.stack.bridge import fdb_snapshot, ports_snapshot
 from backends.simulated.stack.route import IfAddr, connected_routes, lookup
 from backends.simulated.stack.veth import Device, loopback
 
@@ -37,6 +38,12 @@ class Netns:
         self.neigh: dict[str, nd.NeighbourTable] = {}
         self.ip_ids: dict[tuple[str, str, int], list[float]] = {}
         self.dropped: dict[str, int] = {}
+        #: net.ipv4.ip_forward (== conf.all.forwarding); see stack/devconf.py.
+        self.sysctl_ip_forward = 0
+        #: net.ipv4.conf values written: "all", "default", device name -> {key: value}.
+        self.devconf: dict[str, dict[str, int]] = {}
+        #: Routes added with ``ip route add|replace`` (``stack/rtable.py``).
+        self.static_routes: list[Route] = []
         self.attach(loopback(name))
 
     # ---- devices -----------------------------------------------------------------------
@@ -70,6 +77,7 @@ class Netns:
         del self.devices[dev.index]
         self.addrs.pop(dev.name, None)
         self.neigh.pop(dev.name, None)
+        self.devconf.pop(dev.name, None)
 
     # ---- addresses and routes ----------------------------------------------------------
     def all_addrs(self) -> list[IfAddr]:
@@ -83,10 +91,22 @@ class Netns:
                    for a in self.all_addrs())
 
     def routes(self) -> list[Route]:
+        """The main table: connected routes and the ones added with ``ip route``, in
+        ``ip route`` order (by network, longer prefix first, then metric)."""
+        from backends.simulated.stack.rtable import with_linkdown
+
         devs = list(self.devices.values())
-        return connected_routes(self.all_addrs(), {d.name: d.up for d in devs},
-                                {d.name: d.carrier for d in devs},
-                                {d.name for d in devs if d.kind == "loopback"})
+        connected = connected_routes(self.all_addrs(), {d.name: d.up for d in devs},
+                                     {d.name: d.carrier for d in devs},
+                                     {d.name for d in devs if d.kind == "loopback"})
+        if not self.static_routes:
+            return connected
+
+        def key(r: Route) -> tuple[int, int, int]:
+            net = ipaddress.IPv4Network("0.0.0.0/0" if r.dst == "default" else r.dst)
+            return int(net.network_address), -net.prefixlen, r.metric or 0
+
+        return sorted(connected + with_linkdown(self), key=key)
 
     def route(self, dst: str) -> Route | None:
         return lookup(self.routes(), dst)
@@ -114,7 +134,7 @@ class Netns:
         r = self.route(dst)
         if r is None:
             return None
-        return r.src or self.select_addr(r.dev, dst)
+        return r.src or self.select_addr(r.dev, r.via or dst)
 
     def ip_ident(self, src: str, dst: str, proto: int, now: float) -> int:
         """ip_idents_reserve(): a per-flow counter that jumps by a random amount below
@@ -175,7 +195,7 @@ class Netns:
     def neigh_actions(self, dev: Device, acts: list[nd.NeighAction],
                       now: float) -> list[Action]:
         """Turn a neighbour table's requests into frames, timers and ICMP errors."""
-        from backends.simulated.stack.arp import arp_request
+        from backends.simulated.stack.arp import arp_request, solicit_source
         from backends.simulated.stack.icmp import host_unreachable
 
         out: list[Action] = []
@@ -184,10 +204,8 @@ class Netns:
                 out.append(Emit(dev.name, EthernetFrame(a.lladdr, dev.mac, ETH_P_IP,
                                                         a.packet).emit()))
             elif isinstance(a, nd.Solicit):
-                saddr = a.saddr if a.saddr and self.is_local(a.saddr) else \
-                    self.select_addr(dev.name, a.ip)
-                out.append(Emit(dev.name, arp_request(dev, a.ip, saddr or "0.0.0.0",
-                                                      a.lladdr)))
+                saddr = solicit_source(self, dev, a.ip, a.saddr)
+                out.append(Emit(dev.name, arp_request(dev, a.ip, saddr, a.lladdr)))
             elif isinstance(a, nd.Timer):
                 out.append(ArmTimer(at=a.at, dev=dev.name, ip=a.ip, gen=a.gen))
             elif isinstance(a, nd.Unreachable):
@@ -203,9 +221,15 @@ class Netns:
             return []
         return self.neigh_actions(dev, table.timer(ip, gen, now), now)
 
-    def flush_neigh(self, dev_name: str, now: float, reason: str) -> list[Action]:
+    def flush_neigh(self, dev_name: str, now: float, reason: str,
+                    skip_perm: bool = False) -> list[Action]:
+        """neigh_flush_dev(): device down or address changed (everything goes), or
+        carrier lost (``skip_perm``: PERMANENT entries stay)."""
         table = self.neigh.get(dev_name)
-        return list(table.flush(now, reason)) if table else []  # type: ignore[arg-type]
+        dev = self.dev(dev_name)
+        if table is None or dev is None:
+            return []
+        return self.neigh_actions(dev, table.flush(now, reason, skip_perm=skip_perm), now)
 
     # ---- the snapshot ------------------------------------------------------------------
     def snapshot(self, nsids: dict[str, int] | None = None) -> NetnsState:
@@ -222,4 +246,5 @@ class Netns:
         return NetnsState(netns=self.name, links=tuple(
             d.to_link(nsids.get(d.peer.netns) if d.peer else None) for d in devs),
                           addresses=addresses, routes=tuple(self.routes()),
-                          neighbours=neighbours)
+                          neighbours=neighbours, fdb=fdb_snapshot(devs),
+                          bridge_ports=ports_snapshot(devs))

@@ -10,7 +10,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from sim.model import BROADCAST_MAC, Link
+
+if TYPE_CHECKING:
+    from backends.simulated.stack.bridge import Bridge
 
 LOOPBACK_MTU = 65536
 ETH_MTU = 1500
@@ -47,16 +52,24 @@ class Device:
     ever_up: bool = False
     peer: "Device | None" = None
     mtu: int = ETH_MTU
+    #: The bridge this device is a port of (``ip link set DEV master BR``).
+    master: "Device | None" = None
+    #: For a device of kind ``bridge``: its ports and fdb (``stack/bridge.py``).
+    bridge: "Bridge | None" = None
 
     @property
     def carrier(self) -> bool:
         """netif_carrier_ok(): lo always; a veth end only while both ends are up."""
         if self.kind == "loopback":
             return True
+        if self.bridge is not None:
+            return self.bridge.carrier
         return self.up and self.peer is not None and self.peer.up
 
     @property
     def can_transmit(self) -> bool:
+        if self.bridge is not None:  # noqueue: br_dev_xmit() runs without carrier too
+            return self.up
         return self.up and self.carrier
 
     def flags(self) -> tuple[str, ...]:
@@ -73,7 +86,16 @@ class Device:
             return "DOWN"
         if self.kind == "loopback":
             return "UNKNOWN"
-        return "UP" if self.carrier else "LOWERLAYERDOWN"
+        if self.bridge is not None:  # no linkwatch event until a port ever joined
+            if not self.bridge.had_ports:
+                return "UNKNOWN"
+            return "UP" if self.carrier else "DOWN"
+        if self.carrier:
+            return "UP"
+        # rfc2863_policy(): LOWERLAYERDOWN only if ifindex != iflink (the veth peer's
+        # index); two ends with the same index in two namespaces read DOWN.
+        iflink = self.peer.index if self.peer is not None else 0
+        return "LOWERLAYERDOWN" if iflink != self.index else "DOWN"
 
     def qdisc(self) -> str:
         return "noqueue" if self.ever_up else "noop"
@@ -92,7 +114,17 @@ class Device:
             peer_name=peer.name if peer is not None and peer.netns == self.netns else None,
             link_netns=peer.netns if peer is not None and peer.netns != self.netns else None,
             link_netnsid=peer_nsid if peer is not None and peer.netns != self.netns else None,
+            master=self.master.name if self.master is not None else None,
         )
+
+
+def bridge_device(name: str, mac: str, netns: str, addr_set: bool) -> Device:
+    """``ip link add NAME type bridge``: down, no ports (``stack/bridge.py`` has the rest)."""
+    from backends.simulated.stack.bridge import Bridge
+
+    dev = Device(name=name, kind="bridge", mac=mac, netns=netns)
+    dev.bridge = Bridge(dev, addr_set=addr_set)
+    return dev
 
 
 def loopback(netns: str) -> Device:

@@ -174,15 +174,15 @@ ERRORS = [
     ("ip", 'vethlab: "ip" needs an object (supported: address, link, neighbour, netns, route)'),
     ("ip rule", 'vethlab: "ip rule" is not supported yet (supported: address, link, neighbour, netns, route)'),
     ("ip m", 'vethlab: "ip maddress" is not supported yet (supported: address, link, neighbour, netns, route)'),
-    ("ip route add default via 10.0.0.1", 'vethlab: "ip route add" is not supported yet (supported: ip route show)'),
-    ("ip neigh flush all", 'vethlab: "ip neigh flush" is not supported yet (supported: ip neigh show [dev NAME])'),
+    ("ip route add default via 10.0.0.1 table 5", 'vethlab: "table" in "ip route add" is not supported yet (supported: ip route add|del|replace DST [via GW] [dev DEV] [src ADDR] [metric N])'),
+    ("ip neigh get 10.0.0.1 dev veth1", 'vethlab: "ip neigh get" is not supported yet (supported: ip neigh add|change|replace|delete|flush|show)'),
     ("ip addr flush dev veth1", 'vethlab: "ip address flush" is not supported yet (supported: ip address add|delete|show)'),
     ("ip link replace veth1", 'vethlab: "ip link replace" is not supported yet (supported: ip link add|set|delete|show)'),
     # ip link add
     ("ip link add", 'Not enough information: "type" argument is required'),
     ("ip link add veth1", 'Not enough information: "type" argument is required'),
     ("ip link add veth1 type", 'Command line is not complete. Try option "help"'),
-    ("ip link add veth1 type bridge", 'vethlab: link type "bridge" is not supported yet (supported: veth)'),
+    ("ip link add veth1 type vxlan", 'vethlab: link type "vxlan" is not supported yet (supported: veth, bridge)'),
     ("ip link add veth1 type veth", 'vethlab: "type veth" needs "peer name PEER" (the lab names both ends of a pair)'),
     ("ip link add veth1 type veth pe name veth2", "Usage: ip link <options> type veth [peer <options>]"),
     ("ip link add veth1 type veth peer name", 'Command line is not complete. Try option "help"'),
@@ -231,10 +231,10 @@ ERRORS = [
     ("ip link set veth1 address xx:00:00:00:00:01", '"xx" is invalid lladdr.'),
     ("ip link set veth1 name veth9",
      'vethlab: "name" in "ip link set" is not supported yet '
-     '(supported: ip link set [dev] NAME [up|down] [netns NS] [address MAC])'),
+     '(supported: ip link set [dev] NAME [up|down] [netns NS] [address MAC] [master BR|nomaster])'),
     ("ip link set veth1 mtu 9000",
      'vethlab: "mtu" in "ip link set" is not supported yet '
-     '(supported: ip link set [dev] NAME [up|down] [netns NS] [address MAC])'),
+     '(supported: ip link set [dev] NAME [up|down] [netns NS] [address MAC] [master BR|nomaster])'),
     ("ip link set dev " + "x" * 128 + " up", f'Error: argument "{"x" * 128}" is wrong: "dev" not a valid ifname'),
     ("ip link del", 'Not enough information: "dev" argument is required.'),
     ("ip link del veth5 veth6", 'Error: either "dev" is duplicate, or "veth6" is a garbage.'),
@@ -293,7 +293,7 @@ ERRORS = [
     ("ip netns exec ns1 ip netns",
      'vethlab: "ip netns list" cannot run inside namespace "ns1" '
      "(namespaces are named globally: give it a line of its own)"),
-    ("ip netns exec ns1 bash", 'vethlab: unsupported command "bash" (supported: ip, ping, sleep)'),
+    ("ip netns exec ns1 bash", 'vethlab: unsupported command "bash" (supported: arping, bridge, ip, ping, sleep, sysctl)'),
     ("ip netns pids ns1", 'vethlab: "ip netns pids" is not supported yet (supported: ip netns add|delete|list|exec)'),
 ]
 

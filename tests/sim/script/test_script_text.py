@@ -118,7 +118,7 @@ def test_parse_line():
 def test_unsupported_command_lists_tools():
     with pytest.raises(ScriptError) as e:
         parse("curl http://x")
-    assert e.value.message == 'vethlab: unsupported command "curl" (supported: ip, ping, sleep)'
+    assert e.value.message == 'vethlab: unsupported command "curl" (supported: arping, bridge, ip, ping, sleep, sysctl)'
 
 
 def test_register_a_tool_reaches_netns_exec():

@@ -1,0 +1,98 @@
+"""``arping`` as iputils 20221126 reads its command line.
+
+glibc ``getopt`` with the string ``h?bfDUAqc:w:i:s:I:V`` (options and their values may be
+glued, ``-c2``, and come after the destination); ``-c`` is 1..INT_MAX and ``-w``
+0..INT_MAX with iputils' ``invalid argument`` messages.  The lab models ``-c``, ``-w``,
+``-I``, ``-s``, ``-U``, ``-A`` and ``-D``; without ``-I`` the device is the one the
+route to the destination leaves by, as arping itself finds it.
+"""
+from __future__ import annotations
+
+import re
+
+from sim.commands import Arping, Command
+from sim.script.context import Context
+from sim.script.validate import LineError, check_dev, is_ipv4
+
+_OPTSTRING = "h?bfDUAqc:w:i:s:I:V"
+_TAKES_VALUE = {c for i, c in enumerate(_OPTSTRING) if _OPTSTRING[i + 1:i + 2] == ":"}
+_KNOWN = set(_OPTSTRING.replace(":", ""))
+_SUPPORTED = "-c COUNT, -w DEADLINE, -I DEV, -s SOURCE, -U, -A, -D"
+INT_MAX = 2**31 - 1
+
+
+def _err(message: str) -> LineError:
+    return LineError(f"arping: {message}")
+
+
+def _strtol(text: str, low: int, high: int) -> int:
+    if not re.fullmatch(r"\s*[+-]?\d+", text):
+        raise _err(f"invalid argument: '{text}'")
+    value = int(text)
+    if not low <= value <= high:
+        raise _err(f"invalid argument: '{text}': out of range: {low} <= value <= {high}")
+    return value
+
+
+def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    opts: list[tuple[str, str]] = []
+    operands: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        i += 1
+        if word == "--":
+            operands.extend(argv[i:])
+            break
+        if not word.startswith("-") or word == "-":
+            operands.append(word)
+            continue
+        j = 1
+        while j < len(word):
+            c = word[j]
+            j += 1
+            if c not in _KNOWN:
+                raise _err(f"invalid option -- '{c}'")
+            if c not in _TAKES_VALUE:
+                opts.append((c, ""))
+                continue
+            if j < len(word):
+                value, j = word[j:], len(word)
+            elif i < len(argv):
+                value, i = argv[i], i + 1
+            else:
+                raise _err(f"option requires an argument -- '{c}'")
+            opts.append((c, value))
+    return opts, operands
+
+
+def parse_arping(argv: list[str], ctx: Context) -> Command:
+    opts, operands = _getopt(argv[1:])
+    fields: dict[str, object] = {}
+    for opt, value in opts:
+        if opt == "c":
+            fields["count"] = _strtol(value, 1, INT_MAX)
+        elif opt == "w":
+            fields["deadline"] = float(_strtol(value, 0, INT_MAX))
+        elif opt == "I":
+            fields["interface"] = check_dev(value)
+        elif opt == "s":
+            if not is_ipv4(value):
+                raise _err(f"invalid source {value}")
+            fields["source"] = value
+        elif opt == "U":
+            fields["unsolicited"] = True
+        elif opt == "A":
+            fields["answer"] = True
+        elif opt == "D":
+            fields["dad"] = True
+        else:
+            raise LineError(f'vethlab: arping option "-{opt}" is not supported yet '
+                            f"(supported: {_SUPPORTED})")
+    if len(operands) != 1:
+        raise LineError(f"vethlab: arping takes one destination, got {len(operands)}"
+                        + (f": {' '.join(operands)}" if operands else ""))
+    dest = operands[0]
+    if not is_ipv4(dest):
+        raise _err(f"{dest}: Name or service not known")
+    return ctx.make(Arping, dest=dest, **fields)
