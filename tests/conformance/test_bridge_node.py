@@ -4,7 +4,10 @@ Each pod's pair is created straight into two namespaces (``ip link add vethN net
 type veth peer name eth0 netns podN``), so every pod has an ``eth0``.  The kernel run is
 the reference; besides ``cmp.ok`` the tests check facts measured on Linux:
 
-- the bridge takes the smallest MAC among its ports (it was created without one);
+- the bridge takes the smallest MAC among its ports (it was created without one); veth1
+  gets a fixed, smallest-possible address so that the same port wins in both worlds —
+  with all-random MACs which port holds the bridge's address is a coin toss per run,
+  and listings would differ by it;
 - the first ARP request is flooded to every other port and to the bridge itself;
 - ``bridge fdb show`` lists each port's own MAC as ``permanent``, the learned pod MACs
   without a state word, and the devices' multicast lists as ``self permanent``
@@ -32,7 +35,7 @@ ip netns add pod3
 ip -n node link add cni0 type bridge
 ip -n node link set cni0 up
 ip -n node addr add 10.244.1.1/24 dev cni0
-ip link add veth1 netns node type veth peer name eth0 netns pod1
+ip link add veth1 address 02:00:00:00:00:01 netns node type veth peer name eth0 netns pod1
 ip link add veth2 netns node type veth peer name eth0 netns pod2
 ip link add veth3 netns node type veth peer name eth0 netns pod3
 ip -n node link set veth1 master cni0
