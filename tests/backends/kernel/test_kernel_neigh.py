@@ -88,7 +88,20 @@ def test_add_replace_change_del(be):
     (NeighFlush(netns="ns1", dev="veth9"), ("flush", "dev", "veth9")),
 ])
 def test_errors_as_iproute2(be, ours, real):
-    assert _try(be, ours) == _real_ip(be, *real)
+    got = _try(be, ours)
+    # a refused add leaves an entry with no state behind (a second add says "File
+    # exists"), so clear it before iproute2 tries the same
+    subprocess.run(["ip", "-n", be.prefix + "ns1", "neigh", "del", real[1], "dev", "veth1"],
+                   capture_output=True)
+    assert got == _real_ip(be, *real)
+
+
+def test_refused_add_leaves_an_entry_without_state(be):
+    cmd = NeighModify(netns="ns1", op="add", dst="172.16.0.8", dev="veth1")
+    assert _try(be, cmd) == (2, "Error: No link layer address given.")
+    assert _try(be, cmd) == (2, "RTNETLINK answers: File exists")
+    assert _neigh(be) == set()  # `ip neigh` does not show it
+    assert [e for e in be.events() if e.subject == "172.16.0.8"] == []
 
 
 def test_add_of_existing_entry(be):
