@@ -31,11 +31,8 @@ from backends.simulated.stack.actions import Action, ArmTimer, Emit, Loopback, T
 from backends.simulated.stack.ipv4 import ip_output
 from backends.simulated.stack.netns import Netns
 from backends.simulated.stack.veth import Device
-from backends.simulated.timing import (LOOPBACK_DELAY, PING_SEND_DELAY, STACK_DELAY,
-                                       XMIT_DELAY)
-
-#: arping's exit (closing its sockets, the process ending) before the next command runs.
-ARPING_EXIT_DELAY = 1e-3
+from backends.simulated.timing import (ARPING_EXIT_DELAY, LOOPBACK_DELAY, PING_SEND_DELAY,
+                                       STACK_DELAY, XMIT_DELAY)
 from backends.simulated.world import World
 
 
@@ -64,6 +61,10 @@ class SimulatedBackend(Backend):
     def apply(self, cmd: Command) -> None:
         for ns, actions in self.world.apply(cmd, self.now()):
             self._do(ns, actions, rx_t=self.now())
+        # Timers armed for "now" (``ip neigh add … nud delay|probe``) fire on the next
+        # jiffy in Linux, before the next command can look: run them at this instant.
+        while self.env.peek() <= self.env.now:
+            self.env.step()
 
     def netns_list(self, viewer: str = ROOT_NS) -> NetnsListing:
         """``ip netns list`` as run in ``viewer`` (the lab runs it in ``root``)."""

@@ -23,3 +23,6 @@ STACK_DELAY = 20e-6
 LOOPBACK_DELAY = 5e-6
 #: Configuration commands take no virtual time.
 CONFIG_DELAY = 0.0
+#: arping's exit (closing its sockets, the process ending) before the next command: the
+#: kernel still answers the last probe meanwhile, so its reply is on the wire too.
+ARPING_EXIT_DELAY = 1e-3

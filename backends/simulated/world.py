@@ -160,6 +160,9 @@ class World:
         a, b = veth_pair(cmd.name, a_mac, a_ns.name, cmd.peer, b_mac, b_ns.name)
         b_ns.attach(b)
         a_ns.attach(a)
+        # linkwatch_init_dev() at registration: the peer, registered first, finds no
+        # device at its iflink; ``a`` looks the peer's index up in its own namespace.
+        a.linkwatch(a_ns.devices)
         if a_ns is not b_ns:
             self._alloc_nsid(b_ns.name, a_ns.name)
             self._alloc_nsid(a_ns.name, b_ns.name)
@@ -217,6 +220,9 @@ class World:
                 out.append((d_ns, d_ns.flush_neigh(d.name, now, "carrier lost (the veth "
                                                    "peer went down): neighbour entries "
                                                    "flushed", skip_perm=True)))
+        for d, before in carrier_before.items():
+            if d.carrier != before:  # linkwatch: the operstate is computed again
+                d.linkwatch(self.namespaces[d.netns].devices)
         return out
 
     def _move(self, dev: Device, src: Netns, dst: Netns,

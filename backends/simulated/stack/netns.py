@@ -244,7 +244,7 @@ class Netns:
                       lladdr=e.lladdr if e.state in nd.VALID else None)
             for d in devs for e in self.neigh[d.name].listing())
         return NetnsState(netns=self.name, links=tuple(
-            d.to_link(nsids.get(d.peer.netns) if d.peer else None) for d in devs),
+            d.to_link(nsids.get(d.peer.netns) if d.peer else None, self.devices) for d in devs),
                           addresses=addresses, routes=tuple(self.routes()),
                           neighbours=neighbours, fdb=fdb_snapshot(devs),
                           bridge_ports=ports_snapshot(devs))

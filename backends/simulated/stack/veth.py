@@ -52,6 +52,8 @@ class Device:
     ever_up: bool = False
     peer: "Device | None" = None
     mtu: int = ETH_MTU
+    #: dev->operstate as linkwatch last computed it (reported only while up).
+    oper: str = "DOWN"
     #: The bridge this device is a port of (``ip link set DEV master BR``).
     master: "Device | None" = None
     #: For a device of kind ``bridge``: its ports and fdb (``stack/bridge.py``).
@@ -81,7 +83,7 @@ class Device:
                 words.append("LOWER_UP")
         return tuple(words)
 
-    def operstate(self) -> str:
+    def operstate(self, by_index: "dict[int, Device] | None" = None) -> str:
         if not self.up:
             return "DOWN"
         if self.kind == "loopback":
@@ -90,24 +92,37 @@ class Device:
             if not self.bridge.had_ports:
                 return "UNKNOWN"
             return "UP" if self.carrier else "DOWN"
+        return "UP" if self.carrier else self.oper
+
+    def linkwatch(self, by_index: "dict[int, Device]") -> None:
+        """rfc2863_policy()/default_operstate() (Linux 6.11+), run at registration and
+        on every carrier change: without carrier, the device whose index is our iflink
+        (the veth peer's index) is looked up in *our* namespace; LOWERLAYERDOWN only
+        if one is found, is not us, and has no carrier itself.  So two ends with the
+        same index read DOWN, and the value stays until the next carrier change (moving
+        to another namespace does not recompute it)."""
         if self.carrier:
-            return "UP"
-        # rfc2863_policy(): LOWERLAYERDOWN only if ifindex != iflink (the veth peer's
-        # index); two ends with the same index in two namespaces read DOWN.
-        iflink = self.peer.index if self.peer is not None else 0
-        return "LOWERLAYERDOWN" if iflink != self.index else "DOWN"
+            self.oper = "UP"
+            return
+        iflink = self.peer.index if self.peer is not None else self.index
+        other = by_index.get(iflink)
+        if iflink == self.index or other is None or other is self:
+            self.oper = "DOWN"
+        else:
+            self.oper = "DOWN" if other.carrier else "LOWERLAYERDOWN"
 
     def qdisc(self) -> str:
         return "noqueue" if self.ever_up else "noop"
 
-    def to_link(self, peer_nsid: int | None = None) -> Link:
+    def to_link(self, peer_nsid: int | None = None,
+                by_index: "dict[int, Device] | None" = None) -> Link:
         """The ``sim.model.Link`` snapshot of this device, seen from its own namespace;
         ``peer_nsid`` is the id this namespace has for the peer's (when elsewhere)."""
         peer = self.peer
         loop = self.kind == "loopback"
         return Link(
             index=self.index, name=self.name, kind=self.kind, mac=self.mac,
-            flags=self.flags(), operstate=self.operstate(), mtu=self.mtu,
+            flags=self.flags(), operstate=self.operstate(by_index), mtu=self.mtu,
             qdisc=self.qdisc(), qlen=TX_QUEUE_LEN,
             brd=ZERO_MAC if loop else BROADCAST_MAC,
             peer_ifindex=peer.index if peer is not None else None,
