@@ -37,6 +37,9 @@ NTF_PROXY = 0x08
 NTF_EXT_LEARNED = 0x10
 MAX_FLUSH_ROUNDS = 10
 
+#: Ethernet address length: every lab device (veth, bridge) has 6-byte addresses.
+ETH_ALEN = 6
+
 _FLAGS = {"add": NLM_F_CREATE | NLM_F_EXCL, "replace": NLM_F_CREATE | NLM_F_REPLACE,
           "change": NLM_F_REPLACE}
 
@@ -84,6 +87,12 @@ def modify(nl: NetlinkSocket, resolve: Callable[[str], int], cmd: NeighModify) -
     _check(nl)
     lladdr = parse_lladdr(cmd.lladdr) if cmd.lladdr is not None else None
     msg = _ndmsg(resolve(cmd.dev), cmd.dst, nud_value(cmd.nud))
+    if lladdr is not None and len(lladdr.split(":")) < ETH_ALEN:
+        # The kernel refuses an address shorter than the device's (extack); pyroute2
+        # cannot even encode one, so answer as the kernel would.
+        raise CommandError("Error: Invalid link address.", rc=2)
+    if lladdr is not None:
+        lladdr = ":".join(lladdr.split(":")[:ETH_ALEN])  # the kernel keeps addr_len bytes
     if lladdr is not None:
         msg["attrs"].append(("NDA_LLADDR", lladdr))
     # NLM_F_ACK explicitly: EXCL/REPLACE share bits with NLM_F_DUMP, so request()

@@ -53,9 +53,9 @@ def _link(msg: Any, names: dict[int, str], nsids: dict[int, str]) -> Link:
         kind = "loopback"
     index = msg["index"]
     peer = msg.get_attr("IFLA_LINK")
-    if peer == index:
-        peer = None
     nsid = msg.get_attr("IFLA_LINK_NETNSID")
+    if peer == index and nsid is None:
+        peer = None  # a device that is its own link (no peer); a peer elsewhere may share the index
     link_netns = nsids.get(nsid) if nsid is not None else None
     peer_name = names.get(peer) if peer is not None and nsid is None else None
     master = msg.get_attr("IFLA_MASTER")
