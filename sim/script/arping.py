@@ -8,62 +8,28 @@ route to the destination leaves by, as arping itself finds it.
 """
 from __future__ import annotations
 
-import re
 
 from sim.commands import Arping, Command
 from sim.script.context import Context
+from sim.script.getopt import Getopt
 from sim.script.validate import LineError, check_dev, is_ipv4
 
 _OPTSTRING = "h?bfDUAqc:w:i:s:I:V"
-_TAKES_VALUE = {c for i, c in enumerate(_OPTSTRING) if _OPTSTRING[i + 1:i + 2] == ":"}
-_KNOWN = set(_OPTSTRING.replace(":", ""))
+_GETOPT = Getopt("arping", _OPTSTRING)
 _SUPPORTED = "-c COUNT, -w DEADLINE, -I DEV, -s SOURCE, -U, -A, -D"
 INT_MAX = 2**31 - 1
 
 
 def _err(message: str) -> LineError:
-    return LineError(f"arping: {message}")
+    return _GETOPT.error(message)
 
 
 def _strtol(text: str, low: int, high: int) -> int:
-    if not re.fullmatch(r"\s*[+-]?\d+", text):
-        raise _err(f"invalid argument: '{text}'")
-    value = int(text)
-    if not low <= value <= high:
-        raise _err(f"invalid argument: '{text}': out of range: {low} <= value <= {high}")
-    return value
+    return _GETOPT.strtol(text, low, high)
 
 
 def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
-    opts: list[tuple[str, str]] = []
-    operands: list[str] = []
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        i += 1
-        if word == "--":
-            operands.extend(argv[i:])
-            break
-        if not word.startswith("-") or word == "-":
-            operands.append(word)
-            continue
-        j = 1
-        while j < len(word):
-            c = word[j]
-            j += 1
-            if c not in _KNOWN:
-                raise _err(f"invalid option -- '{c}'")
-            if c not in _TAKES_VALUE:
-                opts.append((c, ""))
-                continue
-            if j < len(word):
-                value, j = word[j:], len(word)
-            elif i < len(argv):
-                value, i = argv[i], i + 1
-            else:
-                raise _err(f"option requires an argument -- '{c}'")
-            opts.append((c, value))
-    return opts, operands
+    return _GETOPT.parse(argv)
 
 
 def parse_arping(argv: list[str], ctx: Context) -> Command:

@@ -14,12 +14,12 @@ import re
 
 from sim.commands import Command, Ping
 from sim.script.context import Context
+from sim.script.getopt import Getopt
 from sim.script.validate import LineError, is_ipv4
 
 #: iputils' getopt string for IPv4+IPv6 ping; a letter followed by ":" takes a value.
 _OPTSTRING = "h?4bRT:6F:N:aABc:CdDe:fHi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:"
-_TAKES_VALUE = {c for i, c in enumerate(_OPTSTRING) if _OPTSTRING[i + 1 : i + 2] == ":"}
-_KNOWN = set(_OPTSTRING.replace(":", ""))
+_GETOPT = Getopt("ping", _OPTSTRING)
 _SUPPORTED = "-c COUNT, -i INTERVAL, -W TIMEOUT, -s SIZE, -t TTL"
 
 LONG_MAX = 2**63 - 1
@@ -31,17 +31,11 @@ _FLOAT_PREFIX = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def _err(message: str) -> LineError:
-    return LineError(f"ping: {message}")
+    return _GETOPT.error(message)
 
 
 def _strtol(text: str, low: int, high: int) -> int:
-    """iputils' strtol_or_err(): a whole decimal number within [low, high]."""
-    if not re.fullmatch(r"\s*[+-]?\d+", text):
-        raise _err(f"invalid argument: '{text}'")
-    value = int(text)
-    if not low <= value <= high:
-        raise _err(f"invalid argument: '{text}': out of range: {low} <= value <= {high}")
-    return value
+    return _GETOPT.strtol(text, low, high)
 
 
 def _strtod(text: str, what: str) -> float:
@@ -107,36 +101,7 @@ def check_dest(dest: str) -> str:
 # ---- the command line ------------------------------------------------------------------
 
 def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
-    """GNU getopt with permutation: (option, value) pairs and the operands."""
-    opts: list[tuple[str, str]] = []
-    operands: list[str] = []
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        i += 1
-        if word == "--":
-            operands.extend(argv[i:])
-            break
-        if not word.startswith("-") or word == "-":
-            operands.append(word)
-            continue
-        j = 1
-        while j < len(word):
-            c = word[j]
-            j += 1
-            if c not in _KNOWN:
-                raise _err(f"invalid option -- '{c}'")
-            if c not in _TAKES_VALUE:
-                opts.append((c, ""))
-                continue
-            if j < len(word):
-                value, j = word[j:], len(word)
-            elif i < len(argv):
-                value, i = argv[i], i + 1
-            else:
-                raise _err(f"option requires an argument -- '{c}'")
-            opts.append((c, value))
-    return opts, operands
+    return _GETOPT.parse(argv)
 
 
 def parse_ping(argv: list[str], ctx: Context) -> Command:
