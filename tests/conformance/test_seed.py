@@ -73,3 +73,13 @@ def test_ns2_learned_ns1_from_the_request_as_linux_does(seed_runs):
 def test_book_text_runs_verbatim_on_both():
     s, k, cmp = both(SEED_BOOK.read_text(encoding="utf-8"), str(SEED_BOOK))
     assert cmp.ok, cmp.report()
+
+
+def test_timeline_shows_ns2_learning_ns1_from_the_request(seed_runs):
+    s, k, _ = seed_runs
+    for run in (s, k):
+        first = next(e for e in run.events
+                     if (e.netns, e.dev, e.subject) == ("ns2", "veth1-peer", "172.16.0.1"))
+        assert (first.old, first.new) == ("NONE", "STALE"), (run.backend, first)
+    reason = next(e.reason for e in s.events if e.netns == "ns2" and e.new == "STALE")
+    assert "request" in reason.lower()
