@@ -16,11 +16,12 @@ from __future__ import annotations
 import atexit
 import ctypes
 import ctypes.util
+import itertools
 import os
 import re
-import secrets
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
@@ -34,6 +35,7 @@ MS_REC = 0x4000
 MNT_DETACH = 2
 _SELF_NS = "/proc/thread-self/ns/net"
 #: ``vl<pid>-<4 hex>-NAME``: the pid of the run that made it, a per-run random tag.
+_RUNS = itertools.count()
 PREFIX_RE = re.compile(r"^vl(\d+)-([0-9a-f]{4})-")
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
@@ -155,7 +157,10 @@ class Sandbox:
     """The namespaces of one run: create, look up, remove; removes all on close()."""
 
     def __init__(self) -> None:
-        self.prefix = f"vl{os.getpid()}-{secrets.token_hex(2)}-"
+        # Not random: the pid names the owner (cleanup checks it is alive); the clock and
+        # a counter keep two runs of one process, or a recycled pid, apart.
+        tag = (time.monotonic_ns() // 1000 + next(_RUNS)) & 0xFFFF
+        self.prefix = f"vl{os.getpid()}-{tag:04x}-"
         self.namespaces: dict[str, Netns] = {}  # script name -> Netns, in creation order
         _ensure_run_dir()
 
