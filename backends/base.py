@@ -77,6 +77,15 @@ class Backend(ABC):
     def events(self) -> list[Event]:
         """Every state change seen so far, in time order."""
 
+    def settle(self) -> None:
+        """Let earlier configuration take effect before a listing or a program runs.
+
+        A person types commands seconds apart; a script runs them microseconds apart.
+        The kernel backend waits here for asynchronous kernel work (linkwatch) so that
+        what it shows is what a person would see; the simulator has nothing to wait for.
+        The runner calls it before starting the clock on a non-configuration command.
+        """
+
     def has_netns(self, netns: str) -> bool:
         """Whether the lab namespace exists (``root`` always does)."""
         from sim.model import ROOT_NS

@@ -87,6 +87,7 @@ def _perform(backend: Backend, cmd: Command) -> tuple[str, str, int]:
 
 def _record_macs(backend: Backend, macs: dict[str, str]) -> None:
     """Remember which interface owns each MAC, for comparisons that name MACs by owner."""
+    backend.settle()
     names = [ROOT_NS] + [e.name for e in backend.netns_list().entries]
     for ns in names:
         try:
@@ -121,6 +122,8 @@ def execute(script: Script, backend: Backend,
         if isinstance(cmd, (Ping, Arping)) and cmd.interrupted and not noted_ping:
             run.notes.append(INTERRUPTED_PING_NOTE.format(n=DEFAULT_PING_COUNT))
             noted_ping = True
+        if not isinstance(cmd, CONFIG_COMMANDS):
+            backend.settle()
         start = backend.now()
         try:
             stdout, stderr, rc = _perform(backend, cmd)

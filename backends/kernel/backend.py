@@ -71,6 +71,7 @@ class KernelBackend(Backend):
         self._t0_mono = time.monotonic()
         self._t0_real_ns = time.time_ns()
         self._closed = False
+        self._unsettled = False  # link changes linkwatch may not have applied yet
         self._pid = os.getpid()  # a forked child must never remove its parent's lab
         self._nl: dict[str, NetlinkSocket] = {}
         self._ifnames: dict[str, dict[int, str]] = {}
@@ -163,11 +164,21 @@ class KernelBackend(Backend):
         try:
             self._apply(cmd)
             if isinstance(cmd, (LinkSet, LinkAddVeth, LinkDel, NetnsDel, LinkAddBridge)):
-                self._settle_links()
+                self._unsettled = True
         except NetlinkError as exc:
             raise iproute_error(exc) from None
         finally:
             self._refresh_names()
+
+    def settle(self) -> None:
+        """Before a listing or a program: let link changes take effect (see below).
+
+        Only after link changes, and only once for a run of them: a lab that sets up a
+        hundred pods waits for linkwatch once, not a hundred times.
+        """
+        if self._unsettled:
+            self._settle_links()
+            self._unsettled = False
 
     def _settle_links(self, limit: float = LINKWATCH_SETTLE) -> None:
         """Wait until every link's operstate agrees with its carrier.
@@ -176,7 +187,8 @@ class KernelBackend(Backend):
         after the carrier changes; a person typing the next command never sees the gap,
         but a program that dumps state microseconds later would print a transient
         ``NO-CARRIER ... state LOWERLAYERDOWN``.  Waiting here makes listings show what
-        a user at a terminal sees.
+        a user at a terminal sees.  Traffic needs it too: until linkwatch activates the
+        device's qdisc (``noop`` → ``noqueue``), everything sent on it is dropped.
         """
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
