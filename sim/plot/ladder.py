@@ -49,8 +49,12 @@ class Arrow:
 def arrows(frames: list[Frame], protocols: set[str] | None = None) -> list[Arrow]:
     """Pair each ``out`` frame with the ``in`` frame carrying the same bytes next.
 
-    An ``out`` with no matching ``in`` (dropped, no carrier) becomes an arrow to nowhere;
-    an ``in`` with no ``out`` (sent from outside the lab) one from nowhere.
+    A veth pair usually joins two namespaces, so an ``in`` in another namespace is
+    preferred to one in the same namespace (a bridge floods the same bytes out of several
+    ports and up to itself within microseconds).  An ``in`` with no ``out`` in another
+    namespace is drawn from where the same bytes last came in in its own namespace — a
+    bridge handing a frame up to its own address.  An ``out`` with no matching ``in``
+    (dropped, no carrier) becomes an arrow to nowhere.
     """
     pending: list[Frame] = sorted(frames, key=lambda f: f.t)
     used: set[int] = set()
@@ -60,16 +64,21 @@ def arrows(frames: list[Frame], protocols: set[str] | None = None) -> list[Arrow
             continue
         used.add(i)
         if f.dir == "out":
-            j = next((k for k in range(i + 1, len(pending)) if k not in used
-                      and pending[k].dir == "in" and pending[k].data == f.data
-                      and (pending[k].netns, pending[k].dev) != (f.netns, f.dev)), None)
+            cands = [k for k in range(i + 1, len(pending)) if k not in used
+                     and pending[k].dir == "in" and pending[k].data == f.data
+                     and (pending[k].netns, pending[k].dev) != (f.netns, f.dev)]
+            j = next((k for k in cands if pending[k].netns != f.netns),
+                     cands[0] if cands else None)
             dst, t_in = None, None
             if j is not None:
                 used.add(j)
                 dst, t_in = (pending[j].netns, pending[j].dev), pending[j].t
             result.append(Arrow(f.t, (f.netns, f.dev), dst, f.data, t_in))
         else:
-            result.append(Arrow(f.t, None, (f.netns, f.dev), f.data, f.t))
+            src = next(((p.netns, p.dev) for p in reversed(pending[:i])
+                        if p.dir == "in" and p.data == f.data and p.netns == f.netns
+                        and p.dev != f.dev), None)
+            result.append(Arrow(f.t, src, (f.netns, f.dev), f.data, f.t))
     if protocols:
         result = [a for a in result if a.protocol in protocols]
     return result
