@@ -167,6 +167,17 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shell(args: argparse.Namespace) -> int:
+    from sim.registry import make_backend
+    from sim.shell import interact
+
+    be, note = make_backend(args.backend, seed=args.seed)
+    if note:
+        sys.stderr.write(f"vethlab: {note}\n")
+    with be:
+        return interact(be, sys.stdin, sys.stdout, sys.stderr)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from sim.bench import main as bench_main
 
@@ -217,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quick", action="store_true", help="smaller sizes")
     b.add_argument("--backend", choices=["sim", "kernel", "auto"], default="auto")
     b.set_defaults(func=cmd_bench)
+
+    sh = sub.add_parser("shell", help="type a lab one command at a time")
+    sh.add_argument("--backend", choices=["sim", "kernel", "auto"], default="sim",
+                    help="sim (default), kernel (root) or auto")
+    sh.add_argument("--seed", type=int, default=0)
+    sh.set_defaults(func=cmd_shell)
 
     k = sub.add_parser("cleanup", help="remove namespaces left behind by killed kernel runs")
     k.add_argument("--all", action="store_true", help="remove every vethlab namespace, not only dead runs'")

@@ -108,20 +108,26 @@ def _changes_macs(cmd: Command) -> bool:
         isinstance(cmd, LinkSet) and bool(cmd.address or cmd.master or cmd.nomaster))
 
 
-def execute(script: Script, backend: Backend,
-            on_result: Callable[[CommandResult], None] | None = None) -> Run:
-    """Run every command of ``script`` on ``backend``, in order, and collect a ``Run``.
+class Runner:
+    """Runs commands one at a time on a backend, accumulating a ``Run``.
 
-    ``on_result`` is called after each command (the CLI prints as it goes).
+    ``execute`` drives it over a whole script; ``vethlab shell`` feeds it a line at a
+    time, so a typed session and a script give the same result.
     """
-    run = Run(backend=backend.name, script=script.path)
-    noted_ping = False
-    for cmd in script.commands:
+
+    def __init__(self, backend: Backend, path: str = "<lab>"):
+        self.backend = backend
+        self.run = Run(backend=backend.name, script=path)
+        self._noted_ping = False
+
+    def step(self, cmd: Command) -> CommandResult:
+        """Run one command and record its result (a failure is a result, not an error)."""
+        backend, run = self.backend, self.run
         if _changes_macs(cmd):
             _record_macs(backend, run.macs)
-        if isinstance(cmd, (Ping, Arping)) and cmd.interrupted and not noted_ping:
+        if isinstance(cmd, (Ping, Arping)) and cmd.interrupted and not self._noted_ping:
             run.notes.append(INTERRUPTED_PING_NOTE.format(n=DEFAULT_PING_COUNT))
-            noted_ping = True
+            self._noted_ping = True
         if not isinstance(cmd, CONFIG_COMMANDS):
             backend.settle()
         start = backend.now()
@@ -133,9 +139,25 @@ def execute(script: Script, backend: Backend,
                                stderr=stderr, netns=cmd.netns, t=start,
                                duration=max(0.0, backend.now() - start))
         run.commands.append(result)
+        return result
+
+    def collect(self) -> Run:
+        """Bring the run's frames, events and MAC owners up to date and return it."""
+        _record_macs(self.backend, self.run.macs)
+        self.run.frames = sorted(self.backend.frames(), key=lambda f: f.t)
+        self.run.events = sorted(self.backend.events(), key=lambda e: e.t)
+        return self.run
+
+
+def execute(script: Script, backend: Backend,
+            on_result: Callable[[CommandResult], None] | None = None) -> Run:
+    """Run every command of ``script`` on ``backend``, in order, and collect a ``Run``.
+
+    ``on_result`` is called after each command (the CLI prints as it goes).
+    """
+    runner = Runner(backend, script.path)
+    for cmd in script.commands:
+        result = runner.step(cmd)
         if on_result is not None:
             on_result(result)
-    _record_macs(backend, run.macs)
-    run.frames = sorted(backend.frames(), key=lambda f: f.t)
-    run.events = sorted(backend.events(), key=lambda e: e.t)
-    return run
+    return runner.collect()
