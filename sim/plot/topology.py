@@ -1,151 +1,28 @@
-"""The topology picture: namespaces as boxes, veth pairs as cables between their ends.
+"""The topology picture: namespaces as boxes, veth pairs as cables, bridges as bars.
 
 The picture can come from state snapshots (``sim.model.NetnsState``, which know each
-veth's peer) or from a ``Run``, which holds no state: there the interfaces come from
-``run.macs`` ("netns/dev") and the frames, the pairs from frames that leave one end and
-arrive on the other with the same bytes, and the addresses from the lab's own
-``ip addr add`` lines (or, failing those, from the sender addresses seen on the wire).
+veth's peer and each port's master) or from a ``Run``, which holds no state.  For a Run
+the lab's own successful commands are replayed (``sim.script.parse_line``): they say
+exactly which device ended up in which namespace, which veth ends are paired, which
+ports belong to which bridge and which addresses each device got.  Guessing from the
+frames instead goes wrong on a bridge, whose ports forward other hosts' frames (their
+source addresses are the pods', not the port's).  Frames and ``run.macs`` only fill in
+what the commands cannot say: random MACs, and labs given without commands.
 """
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
 from sim.model import NetnsState
+from sim.plot.topomodel import (End, Iface, Topology, build, from_commands,  # noqa: F401
+                                 from_run, from_states)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from sim.result import Run
-
-End = tuple[str, str]  # (netns, dev)
-
-
-@dataclass
-class Iface:
-    """One interface as the picture shows it."""
-
-    netns: str
-    dev: str
-    addresses: list[str] = field(default_factory=list)  # "172.16.0.1/24"
-    mac: str | None = None
-
-
-@dataclass
-class Topology:
-    """Namespaces, their interfaces and the cables (veth pairs) between interfaces."""
-
-    namespaces: list[str] = field(default_factory=list)
-    ifaces: dict[End, Iface] = field(default_factory=dict)
-    cables: list[tuple[End, End]] = field(default_factory=list)
-
-    def iface(self, netns: str, dev: str) -> Iface:
-        if netns not in self.namespaces:
-            self.namespaces.append(netns)
-        return self.ifaces.setdefault((netns, dev), Iface(netns, dev))
-
-    def add_cable(self, a: End, b: End) -> None:
-        if a != b and (a, b) not in self.cables and (b, a) not in self.cables:
-            self.cables.append((a, b))
-
-    def peer(self, end: End) -> End | None:
-        for a, b in self.cables:
-            if a == end:
-                return b
-            if b == end:
-                return a
-        return None
-
-
-# ------------------------------------------------------------------- building the model
-
-def from_states(states: Iterable[NetnsState]) -> Topology:
-    """Interfaces and addresses from snapshots; cables from each veth's peer fields."""
-    topo = Topology()
-    states = list(states)
-    for st in states:
-        topo.namespaces.append(st.netns)
-        for link in st.links:
-            if link.kind == "loopback":
-                continue
-            it = topo.iface(st.netns, link.name)
-            it.mac = link.mac
-            it.addresses += [f"{a.local}/{a.prefixlen}" for a in st.addresses
-                             if a.dev == link.name]
-    for st in states:
-        for link in st.links:
-            if link.kind != "veth" or not link.peer_name:
-                continue
-            ns = link.link_netns or st.netns
-            if (ns, link.peer_name) in topo.ifaces:
-                topo.add_cable((st.netns, link.name), (ns, link.peer_name))
-    return topo
-
-
-_NETNS = re.compile(r"^(?:ip\s+netns\s+exec\s+(\S+)\s+)?ip\s+(?:-n\s+(\S+)\s+)?(.*)$")
-_ADDR_ADD = re.compile(r"^a(?:d(?:d(?:r(?:e(?:s(?:s)?)?)?)?)?)?\s+add\s+(\S+)\s+dev\s+(\S+)")
-
-
-def _addr_commands(run: "Run") -> list[tuple[str, str, str]]:
-    """``(netns, dev, cidr)`` for every ``ip addr add`` line of the lab that succeeded."""
-    found = []
-    for c in run.commands:
-        m = _NETNS.match(c.cmd.strip())
-        if c.rc != 0 or not m:
-            continue
-        ns = m.group(1) or m.group(2) or (c.netns if c.netns != "root" else "root")
-        am = _ADDR_ADD.match(m.group(3))
-        if am:
-            cidr = am.group(1) if "/" in am.group(1) else am.group(1) + "/32"
-            found.append((ns, am.group(2), cidr))
-    return found
-
-
-def from_run(run: "Run") -> Topology:
-    """Rebuild the picture's model from what a Run holds (see the module docstring)."""
-    from sim.plot.ladder import arrows
-    from sim.wire import ETH_P_ARP, ETH_P_IP, ArpPacket, EthernetFrame, Ipv4Packet, WireError
-
-    topo = Topology()
-    for mac, owner in run.macs.items():
-        ns, _, dev = owner.partition("/")
-        topo.iface(ns, dev).mac = mac
-    for ns, dev in run.interfaces:
-        topo.iface(ns, dev)
-    for a in arrows(run.frames):
-        if a.src and a.dst:
-            topo.add_cable(a.src, a.dst)
-    for ns, dev, cidr in _addr_commands(run):
-        it = topo.iface(ns, dev)
-        if cidr not in it.addresses:
-            it.addresses.append(cidr)
-    for f in run.frames:  # fall back to the addresses each end sends from
-        it = topo.ifaces[(f.netns, f.dev)]
-        if f.dir != "out" or it.addresses:
-            continue
-        try:
-            eth = EthernetFrame.parse(f.data)
-            if eth.ethertype == ETH_P_ARP:
-                it.addresses.append(ArpPacket.parse(eth.payload).spa)
-            elif eth.ethertype == ETH_P_IP:
-                it.addresses.append(Ipv4Packet.parse(eth.payload).src)
-        except WireError:
-            continue
-    return topo
-
-
-def build(obj: "Run | Iterable[NetnsState] | Topology") -> Topology:
-    if isinstance(obj, Topology):
-        return obj
-    if hasattr(obj, "frames") and hasattr(obj, "macs"):
-        return from_run(obj)  # type: ignore[arg-type]
-    return from_states(obj)  # type: ignore[arg-type]
-
-
-# ------------------------------------------------------------------------------ layout
 
 def layout(topo: Topology) -> dict[str, tuple[float, float]]:
     """Centres for the namespace boxes.
@@ -204,7 +81,7 @@ def box_size(topo: Topology, ns: str) -> tuple[float, float]:
     """A box grows with its interfaces so that their labels fit inside it."""
     n = sum(1 for e in topo.ifaces if e[0] == ns)
     f = 1.0 + 0.3 * max(0, n - 2)
-    return W * f, H * f
+    return W * max(f, 1.25 if n >= 2 else 1.0), H * f
 
 
 def _label_inside(ax: "Axes", x: float, y: float, centre: tuple[float, float],
@@ -225,6 +102,45 @@ def _label_inside(ax: "Axes", x: float, y: float, centre: tuple[float, float],
         ax.text(x, y + 0.18, text, ha="center", va="bottom", **kw)
 
 
+def _bridge_bars(topo: Topology, pos: dict[str, tuple[float, float]],
+                 sizes: dict[str, tuple[float, float]]) -> dict[End, tuple[float, ...]]:
+    """Where each bridge's bar goes: across the middle of its namespace (stacked if many)."""
+    bars: dict[End, tuple[float, ...]] = {}
+    for ns, (cx, cy) in pos.items():
+        brs = topo.bridges(ns)
+        w, h = sizes[ns]
+        for i, br in enumerate(brs):
+            y = cy + (i - (len(brs) - 1) / 2) * (h / (len(brs) + 1))
+            bars[br] = (cx, y, w * 0.42, 0.62)
+    return bars
+
+
+def _draw_bridge(ax: "Axes", topo: Topology, br: End, bar: tuple[float, ...],
+                 ports: dict[End, tuple[float, float]]) -> None:
+    """A bridge is a device of its namespace with ports plugged in: a bar in the box,
+    a thin wire from each port to it, and its own name, addresses and MAC on the bar
+    (a pod's address belongs on the pod's end, not on the node's port)."""
+    from matplotlib.patches import FancyBboxPatch
+
+    bx, by, bw, bh = bar
+    ax.add_patch(FancyBboxPatch((bx - bw / 2, by - bh / 2), bw, bh,
+                                boxstyle="round,pad=0.03,rounding_size=0.08",
+                                fc="#ffe8a3", ec="#b8860b", lw=1.4, zorder=3))
+    it = topo.ifaces[br]
+    ax.text(bx, by, "\n".join([f"{br[1]} (bridge)"] + it.addresses
+                               + ([it.mac] if it.mac else [])),
+            ha="center", va="center", fontsize=7.5, family="monospace", zorder=6)
+    for port in topo.ports(br):
+        if port not in ports:
+            continue
+        px, py = ports[port]
+        # join the bar at its nearest edge point
+        jx = min(max(px, bx - bw / 2), bx + bw / 2)
+        jy = min(max(py, by - bh / 2), by + bh / 2)
+        ax.plot([px, jx], [py, jy], color="#b8860b", lw=1.6, zorder=2.5)
+        ax.plot([jx], [jy], marker="o", ms=4, color="#b8860b", zorder=4)
+
+
 def draw_topology(ax: "Axes", obj: "Run | Iterable[NetnsState] | Topology") -> Topology:
     """Draw on ``ax``; returns the model drawn (handy for tests and captions)."""
     from matplotlib.patches import FancyBboxPatch
@@ -233,9 +149,10 @@ def draw_topology(ax: "Axes", obj: "Run | Iterable[NetnsState] | Topology") -> T
     pos = layout(topo)
     sizes = {ns: box_size(topo, ns) for ns in pos}
     ports: dict[End, tuple[float, float]] = {}
+    bars = _bridge_bars(topo, pos, sizes)
     for ns, centre in pos.items():
         w, h = sizes[ns]
-        ends = [e for e in topo.ifaces if e[0] == ns]
+        ends = [e for e in topo.ifaces if e[0] == ns and e not in bars]
         loose = [e for e in ends if (p := topo.peer(e)) is None or p[0] == ns]
         for end in ends:
             peer = topo.peer(end)
@@ -254,8 +171,10 @@ def draw_topology(ax: "Axes", obj: "Run | Iterable[NetnsState] | Topology") -> T
                                     fc="#eef3fa", ec="#3d5a80", lw=1.5, zorder=1))
         ys = [p[1] for e, p in ports.items() if e[0] == ns]
         above, below = any(y > cy + 0.05 for y in ys), any(y < cy - 0.05 for y in ys)
-        if above and below:  # ports all round (a hub): the name goes in the middle
-            where = (cx, cy, "center", "center")
+        if above and below and not any(b[0] == ns for b in bars):
+            where = (cx, cy, "center", "center")  # ports all round (a hub): in the middle
+        elif above and below:
+            where = (cx - w / 2 + 0.12, cy + h / 2 - 0.1, "left", "top")
         elif above:
             where = (cx - w / 2 + 0.12, cy - h / 2 + 0.1, "left", "bottom")
         else:
@@ -269,6 +188,8 @@ def draw_topology(ax: "Axes", obj: "Run | Iterable[NetnsState] | Topology") -> T
             ax.text((xa + xb) / 2, (ya + yb) / 2, "veth\npair", ha="center", va="center",
                     fontsize=7, color="#2a9d8f", style="italic",
                     bbox=dict(fc="white", ec="none", pad=0.5), zorder=3)
+    for br, (bx, by, bw, bh) in bars.items():
+        _draw_bridge(ax, topo, br, (bx, by, bw, bh), ports)
     for end, (x, y) in ports.items():
         it = topo.ifaces[end]
         ax.plot([x], [y], marker="s", ms=9, color="#e76f51", zorder=4)
@@ -302,7 +223,9 @@ def topology(obj: "Run | Iterable[NetnsState] | Topology") -> "Figure":
     ax = fig.add_subplot()
     draw_topology(ax, topo)
     title = getattr(obj, "script", "") or "lab"
-    ax.set_title(f"{title}: {len(topo.namespaces)} namespaces, {len(topo.cables)} veth pairs",
-                 fontsize=10)
+    nbr = len(topo.bridges())
+    bridges = f", {nbr} bridge{'s' if nbr > 1 else ''}" if nbr else ""
+    ax.set_title(f"{title}: {len(topo.namespaces)} namespaces, {len(topo.cables)} veth "
+                 f"pair{'' if len(topo.cables) == 1 else 's'}{bridges}", fontsize=10)
     fig.tight_layout()
     return fig
