@@ -17,7 +17,7 @@ import struct
 import time
 from typing import Hashable
 
-from backends.kernel.reader import SocketPump
+from backends.kernel.reader import PumpedCollector
 from sim.trace import Frame
 
 ETH_P_ALL = 0x0003
@@ -41,23 +41,16 @@ def open_socket_here() -> socket.socket:
     return sock
 
 
-class Capture:
+class Capture(PumpedCollector):
     """Collects frames from one socket per namespace; times are seconds since ``t0_ns``
     (CLOCK_REALTIME nanoseconds at the start of the run)."""
+
+    THREAD = "vethlab-capture"
 
     def __init__(self, t0_realtime_ns: int):
         self.t0_ns = t0_realtime_ns
         self._frames: list[Frame] = []
-        self.pump = SocketPump(self._read, "vethlab-capture")
-
-    def add(self, netns: str, sock: socket.socket) -> None:
-        self.pump.add(netns, sock)
-
-    def remove(self, netns: str) -> None:
-        self.pump.remove(netns)
-
-    def drain(self) -> None:
-        self.pump.drain()
+        super().__init__()
 
     def frames(self) -> list[Frame]:
         """Everything captured up to now (after a short settle), in time order."""

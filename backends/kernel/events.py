@@ -19,7 +19,7 @@ from typing import Callable, Hashable
 
 from backends.kernel.links import (RTM_DELNEIGH, RTM_NEWNEIGH, NetlinkSocket, decode,
                                    split_messages)
-from backends.kernel.reader import SocketPump
+from backends.kernel.reader import PumpedCollector
 from sim.trace import Event
 
 RTMGRP_NEIGH = 1 << (3 - 1)  # RTNLGRP_NEIGH = 3
@@ -40,9 +40,11 @@ def open_socket_here() -> socket.socket:
     return NetlinkSocket.here(groups=RTMGRP_NEIGH).sock
 
 
-class NeighEvents:
+class NeighEvents(PumpedCollector):
     """Collects neighbour events.  ``clock()`` gives seconds since the run began and
     ``dev_name(netns, ifindex)`` the script's device name."""
+
+    THREAD = "vethlab-events"
 
     def __init__(self, clock: Callable[[], float],
                  dev_name: Callable[[str, int], str | None]):
@@ -51,16 +53,7 @@ class NeighEvents:
         self._events: list[Event] = []
         #: (netns, ifindex, address) -> last notified state
         self._state: dict[tuple[str, int, str], str] = {}
-        self.pump = SocketPump(self._read, "vethlab-events")
-
-    def add(self, netns: str, sock: socket.socket) -> None:
-        self.pump.add(netns, sock)
-
-    def remove(self, netns: str) -> None:
-        self.pump.remove(netns)
-
-    def drain(self) -> None:
-        self.pump.drain()
+        super().__init__()
 
     def events(self) -> list[Event]:
         self.pump.drain()

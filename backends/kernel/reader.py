@@ -95,3 +95,26 @@ class SocketPump:
                 for key, sock in items:
                     if self.socks.get(key) is sock and sock.fileno() in ready:
                         self._read(key, sock)
+
+
+class PumpedCollector:
+    """Base of the capture and the neighbour listener: one socket per lab namespace,
+    read by one ``SocketPump`` thread; subclasses say how to read a socket
+    (``_read``) and what the pump's thread is called (``THREAD``)."""
+
+    THREAD = "vethlab-reader"
+
+    def __init__(self) -> None:
+        self.pump = SocketPump(self._read, self.THREAD)
+
+    def _read(self, key: Hashable, sock: socket.socket) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def add(self, netns: str, sock: socket.socket) -> None:
+        self.pump.add(netns, sock)
+
+    def remove(self, netns: str) -> None:
+        self.pump.remove(netns)
+
+    def drain(self) -> None:
+        self.pump.drain()
