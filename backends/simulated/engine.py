@@ -240,29 +240,12 @@ class SimulatedBackend(Backend):
         self.at(self.now() + PING_SEND_DELAY, go)
 
 
-class _ArpingHost:
-    """The ``ArpingHost`` an ``ArpingRun`` talks to: a packet socket on one device."""
-
-    def __init__(self, engine: SimulatedBackend, ns: Netns, done: simpy.Event):
-        self.engine, self.ns, self.done = engine, ns, done
-
-    def now(self) -> float:
-        return self.engine.now()
-
-    def call_at(self, t: float, fn: Callable[[], None]) -> None:
-        self.engine.at(t, fn)
-
-    def transmit(self, dev: str, data: bytes) -> None:
-        if self.engine._alive(self.ns):
-            self.engine._transmit(self.ns, dev, data)
-
-    def finished(self) -> None:
-        if not self.done.triggered:
-            self.done.succeed()
-
-
 class _Host:
-    """The ``PingHost`` a ``PingRun`` talks to: the engine, bound to one namespace."""
+    """The ``PingHost`` a ``PingRun`` talks to: the engine, bound to one namespace.
+
+    A program sees only this: the clock, timers, a way to send, and a way to say it
+    has finished (which ends the simpy run that ``ping``/``arping`` waits on).
+    """
 
     def __init__(self, engine: SimulatedBackend, ns: Netns, done: simpy.Event):
         self.engine, self.ns, self.done = engine, ns, done
@@ -282,3 +265,11 @@ class _Host:
 
 
 __all__ = ["SimulatedBackend"]
+
+
+class _ArpingHost(_Host):
+    """The ``ArpingHost`` an ``ArpingRun`` talks to: a packet socket on one device."""
+
+    def transmit(self, dev: str, data: bytes) -> None:
+        if self.engine._alive(self.ns):
+            self.engine._transmit(self.ns, dev, data)
