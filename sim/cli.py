@@ -111,8 +111,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     tail = _trailing_comments(SEED_SCRIPT.read_text(encoding="utf-8"))
     if tail:
         sys.stdout.write("\n" + "\n".join(tail) + "\n")
+    sys.stdout.write(_wire_summary(run, "ns1", "veth1"))
     _write_outputs(run, args)
     return run.rc
+
+
+def _wire_summary(run: Run, netns: str, dev: str) -> str:
+    """What crossed one interface, tcpdump-style, with times since the run began."""
+    from sim.dissect import summarize
+
+    lines = [f"\n# On the wire at {netns}/{dev} (vethlab run --pcap FILE opens it in Wireshark):"]
+    for f in run.frames:
+        if (f.netns, f.dev) == (netns, dev):
+            arrow = "->" if f.dir == "out" else "<-"
+            lines.append(f"#   {f.t:10.6f} s {arrow} {summarize(f.data)}")
+    return "\n".join(lines) + "\n"
 
 
 def _trailing_comments(text: str) -> list[str]:

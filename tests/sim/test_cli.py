@@ -27,6 +27,10 @@ def test_demo_prints_the_walk_through():
     assert "inet 172.16.0.1/24 scope global veth1" in r.stdout
     assert "PING 172.16.0.2 (172.16.0.2) 56(84) bytes of data." in r.stdout
     assert "64 bytes from 172.16.0.2: icmp_seq=1 ttl=64 time=" in r.stdout
+    wire = r.stdout.split("# On the wire at ns1/veth1")[1].splitlines()[1:]
+    assert "ARP, Request who-has 172.16.0.2 tell 172.16.0.1" in wire[0] and "->" in wire[0]
+    assert "ARP, Reply 172.16.0.2 is-at" in wire[1] and "<-" in wire[1]
+    assert sum("ICMP echo request" in w for w in wire) == 4
     assert "Traceback" not in r.stderr
 
 
