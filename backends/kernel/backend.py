@@ -56,6 +56,19 @@ def _settled(msg) -> bool:
     return bool(flags & IFF_RUNNING) == bool(flags & IFF_LOWER_UP)
 
 
+def _renames(cmd: Command) -> set[str] | None:
+    """The namespaces whose devices ``cmd`` may add, remove or rename; None: any."""
+    if isinstance(cmd, (LinkDel, NetnsDel)):
+        return None  # a veth's peer goes with it, wherever it is
+    if isinstance(cmd, LinkAddVeth):
+        return {cmd.netns, cmd.name_netns or cmd.netns, cmd.peer_netns or cmd.netns}
+    if isinstance(cmd, LinkSet):
+        return {cmd.netns} | ({cmd.to_netns} if cmd.to_netns else set())
+    if isinstance(cmd, (LinkAddBridge, NetnsAdd)):
+        return {cmd.netns}
+    return set()
+
+
 def _no_netns(name: str) -> CommandError:
     return CommandError(f'Cannot open network namespace "{name}": No such file or directory',
                         rc=255)
@@ -148,8 +161,16 @@ class KernelBackend(Backend):
     def _dev_name(self, netns: str, index: int) -> str | None:
         return self._ifnames.get(netns, {}).get(index)
 
-    def _refresh_names(self) -> None:
+    def _refresh_names(self, cmd: Command | None = None) -> None:
+        """Re-read ifindex -> name where ``cmd`` may have changed it (all if unsure).
+
+        Only the namespaces a command touches: dumping every namespace after every
+        command made setting up N pods cost N² dumps.
+        """
+        affected = _renames(cmd) if cmd is not None else None
         for name, nl in list(self._nl.items()):
+            if affected is not None and name not in affected:
+                continue
             try:
                 self._ifnames[name] = {m["index"]: m.get_attr("IFLA_IFNAME") for m in nl.links()}
             except (OSError, NetlinkError):
@@ -168,7 +189,7 @@ class KernelBackend(Backend):
         except NetlinkError as exc:
             raise iproute_error(exc) from None
         finally:
-            self._refresh_names()
+            self._refresh_names(cmd)
 
     def settle(self) -> None:
         """Before a listing or a program: let link changes take effect (see below).
@@ -276,6 +297,7 @@ class KernelBackend(Backend):
         return {name: ns.fd for name, ns in self.sandbox.namespaces.items()}
 
     def snapshot(self, netns: str) -> NetnsState:
+        self.settle()
         nl = self._sock(netns)
         fds = {k: v for k, v in self._fds().items() if k != netns}
         try:
@@ -305,6 +327,7 @@ class KernelBackend(Backend):
     def ping(self, cmd: Ping) -> PingReport:
         if cmd.netns not in self.sandbox.namespaces:
             raise _no_netns(cmd.netns)
+        self.settle()
         index = self._pings
         self._pings += 1
         return programs.ping(cmd, index, lambda fn: self.sandbox.run_in(cmd.netns, fn),
@@ -313,6 +336,7 @@ class KernelBackend(Backend):
     def arping(self, cmd: Arping) -> ArpingReport:
         if cmd.netns not in self.sandbox.namespaces:
             raise _no_netns(cmd.netns)
+        self.settle()
         return arping_mod.arping(cmd, self._sock(cmd.netns),
                                  lambda fn: self.sandbox.run_in(cmd.netns, fn), self.now)
 
