@@ -17,13 +17,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/vethlab demo
 
-# The reference tools the conformance tests compare text against (never used by the
+# The reference tools (ping, arping, sysctl, tshark) the tests compare text against (never used by the
 # product).  Installed only where we are root and have apt; tests that need them say so.
 reference-tools:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  (command -v ping >/dev/null && command -v arping >/dev/null && command -v tshark >/dev/null) || \
+	  (command -v ping >/dev/null && command -v arping >/dev/null && command -v tshark >/dev/null \
+	   && command -v sysctl >/dev/null) || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      iputils-ping iputils-arping tshark >/dev/null; }; \
+	      iputils-ping iputils-arping tshark procps >/dev/null; }; \
 	fi
 
 # Tests that drive the kernel run inside a throwaway network namespace, so a bug can

@@ -12,7 +12,6 @@ from sim.script.validate import (
     LineError,
     check_dev,
     check_netns_name,
-    duparg,
     keyword,
     matches,
     unsupported,
@@ -30,7 +29,6 @@ _LINK_VERBS: list[tuple[str, bool]] = [
     ("set", True), ("change", True), ("show", True), ("lst", True), ("list", True),
     ("help", True),
 ]
-_FDB_FILTERS = frozenset("vlan port brport state dynamic self master".split())
 
 
 def _verb(args: Args, table: list[tuple[str, bool]], obj: str) -> str:
@@ -51,17 +49,9 @@ def _fdb(args: Args, ctx: Context) -> Command:
     while args:
         word = args.pop()
         if word == "br":
-            value = args.value()
-            if br is not None:
-                raise duparg("br", value)
-            br = check_dev(value)
+            br = args.once("br", br, check_dev)
         elif word == "dev":
-            value = args.value()
-            if dev is not None:
-                raise duparg("dev", value)
-            dev = check_dev(value)
-        elif word in _FDB_FILTERS or matches(word, "help"):
-            raise unsupported(f'"{word}" in "bridge fdb show"', _SUPPORTED)
+            dev = args.once("dev", dev, check_dev)
         else:
             raise unsupported(f'"{word}" in "bridge fdb show"', _SUPPORTED)
     return ctx.make(BridgeFdbShow, br=br, dev=dev)
@@ -76,10 +66,7 @@ def _link(args: Args, ctx: Context) -> Command:
     while args:
         word = args.pop()
         if word == "dev":
-            value = args.value()
-            if dev is not None:
-                raise duparg("dev", value)
-            dev = check_dev(value)
+            dev = args.once("dev", dev, check_dev)
         else:
             # bridge link show NAME (without "dev") is accepted by iproute2 but ignored;
             # refusing it keeps a lab from expecting a filter that does not happen

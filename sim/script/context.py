@@ -13,9 +13,10 @@ from typing import Callable, TypeVar
 
 from sim.commands import Command
 from sim.model import ROOT_NS
-from sim.script.validate import incomplete
+from sim.script.validate import duparg, incomplete
 
 C = TypeVar("C", bound=Command)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,14 @@ class Args:
         if not self:
             raise incomplete()
         return self.pop()
+
+    def once(self, name: str, current: T | None, check: Callable[[str], T]) -> T:
+        """The value after keyword ``name``, checked; iproute2's duparg() if it was given
+        before (``current`` is not None)."""
+        value = self.value()
+        if current is not None:
+            raise duparg(name, value)
+        return check(value)
 
     def rest(self) -> list[str]:
         """Everything not consumed yet (and consume it)."""

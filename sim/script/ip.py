@@ -35,7 +35,6 @@ from sim.script.validate import (
     check_cidr,
     check_dev,
     check_netns_name,
-    duparg,
     duparg2,
     is_ipv4,
     keyword,
@@ -210,10 +209,7 @@ def _neigh(args: Args, ctx: Context) -> Command:
     while args:
         word = args.pop()
         if word == "dev":
-            value = args.value()
-            if dev is not None:
-                raise duparg("dev", value)
-            dev = check_dev(value)
+            dev = args.once("dev", dev, check_dev)
         elif word in _NEIGH_FILTERS or is_ipv4(word.split("/")[0]) or matches(word, "help"):
             raise unsupported(f'"{word}" in "ip neigh show"', "ip neigh show [dev NAME]")
         else:

@@ -77,19 +77,13 @@ def _parse_side(args: Args, verb: str) -> _Side:
         if kw in ("up", "down") and verb == "set":
             s.up = kw == "up"
         elif kw == "name" and verb == "add":
-            value = args.value()
-            if s.name is not None:
-                raise duparg("name", value)
-            s.name = check_ifname(value, "name")
+            s.name = args.once("name", s.name, lambda v: check_ifname(v, "name"))
             if s.dev is None:
                 s.dev = s.name
         elif kw == "address" and verb != "delete":
             s.address = check_mac(args.value())
         elif kw == "netns" and verb != "delete":
-            value = args.value()
-            if s.netns is not None:
-                raise duparg("netns", value)
-            s.netns = check_netns_value(value)
+            s.netns = args.once("netns", s.netns, check_netns_value)
         elif kw == "master" and verb == "set":
             # both set IFLA_MASTER (nomaster to 0): the kernel takes the last one
             s.master, s.nomaster = check_dev(args.value()), False

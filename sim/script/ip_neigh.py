@@ -12,7 +12,7 @@ import re
 
 from sim.commands import Command, NeighDel, NeighFlush, NeighModify
 from sim.script.context import Args, Context
-from sim.script.validate import (LineError, check_dev, duparg, duparg2, invarg, is_ipv4,
+from sim.script.validate import (LineError, check_dev, duparg2, invarg, is_ipv4,
                                  matches, unsupported)
 
 #: nud_state_a2n(): prefix matches for these four, exact words for the rest.
@@ -56,10 +56,7 @@ def neigh_modify(args: Args, ctx: Context, op: str) -> Command:
     while args:
         word = args.pop()
         if matches(word, "lladdr"):
-            value = args.value()
-            if lladdr is not None:
-                raise duparg("lladdr", value)
-            lladdr = _lladdr(value)
+            lladdr = args.once("lladdr", lladdr, _lladdr)
         elif word == "nud":
             nud = nud_word(args.value())
         elif word == "dev":
@@ -92,10 +89,7 @@ def neigh_flush(args: Args, ctx: Context) -> Command:
     while args:
         word = args.pop()
         if word == "dev":
-            value = args.value()
-            if dev is not None:
-                raise duparg("dev", value)
-            dev = check_dev(value)
+            dev = args.once("dev", dev, check_dev)
         elif word == "nud":
             value = nud_word(args.value(), flush=True)
             if nud is not None and nud != value:
