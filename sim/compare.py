@@ -25,7 +25,8 @@ RULES = ("masked: IPv4 id/checksum, ICMP id/checksum, ping timestamps (first 16 
          "as sets of lines; neighbour events as netlink reports them (transitions Linux does "
          "not notify, into INCOMPLETE or DELAY, left out); times relative to the enclosing command; "
          "IGMP frames left out (a bridge's own IGMPv3 reports for 224.0.0.106, sent at random "
-         "times within 1 s of going up, which the simulator does not send)")
+         "times within 1 s of going up, which the simulator does not send); frames or transitions "
+         "that differ only in order are matched when their times agree within the tolerance")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Group:
     count_a: int
     count_b: int
     matched: int
+    reordered: int = 0  # of ``matched``: paired out of order, within the time tolerance
 
 
 @dataclass
@@ -111,8 +113,10 @@ class Comparison:
             out.append(f"{title}:")
             unit = "frames" if area == "frame" else "transitions"
             for g in groups:
+                order = f" ({g.reordered} in another order, within the time tolerance)" \
+                    if g.reordered else ""
                 if g.count_a == g.count_b == g.matched:
-                    out.append(f"  {g.where}: {g.matched} {unit} match")
+                    out.append(f"  {g.where}: {g.matched} {unit} match{order}")
                 else:
                     out.append(f"  {g.where}: {g.matched} match, {a} has {g.count_a}, "
                                f"{b} has {g.count_b}")
@@ -200,32 +204,51 @@ def _align(where: str, area: str, ka: Sequence[Hashable], kb: Sequence[Hashable]
            describe: Callable[[str, int], tuple[str, float]], check_time: Callable[[int, int],
                                                                                     str],
            cmp: Comparison) -> None:
-    """Align two keyed sequences in order, recording a Group and its Diffs."""
+    """Align two keyed sequences in order, recording a Group and its Diffs.
+
+    Items the in-order alignment leaves over are then paired across blocks when they
+    carry the same key within the time tolerance: a timer that fires a few ms before or
+    after a packet in one world (a delayed probe and ping's next echo request) swaps two
+    frames without either world being wrong.  Such pairs count as matched, out of order.
+    """
     matched = 0
+    blocks: list[tuple[range, range]] = []
     sm = difflib.SequenceMatcher(a=list(ka), b=list(kb), autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            for i, j in zip(range(i1, i2), range(j1, j2)):
-                why = check_time(i, j)
-                if why:
-                    (sa, t_a), (sb, t_b) = describe("a", i), describe("b", j)
-                    cmp.diffs.append(Diff(area, where, i, "time", sa, sb, t_a, t_b, why))
-                else:
-                    matched += 1
+        if op != "equal":
+            blocks.append((range(i1, i2), range(j1, j2)))
             continue
-        pairs = min(i2 - i1, j2 - j1)
-        for n in range(pairs):
-            (sa, t_a), (sb, t_b) = describe("a", i1 + n), describe("b", j1 + n)
-            cmp.diffs.append(Diff(area, where, i1 + n, "differs", sa, sb, t_a, t_b))
-        for i in range(i1 + pairs, i2):
+        for i, j in zip(range(i1, i2), range(j1, j2)):
+            why = check_time(i, j)
+            if why:
+                (sa, t_a), (sb, t_b) = describe("a", i), describe("b", j)
+                cmp.diffs.append(Diff(area, where, i, "time", sa, sb, t_a, t_b, why))
+            else:
+                matched += 1
+    left_b = [j for _, rb in blocks for j in rb]
+    paired_a: set[int] = set()
+    for i in (i for ra, _ in blocks for i in ra):
+        j = next((j for j in left_b if kb[j] == ka[i] and not check_time(i, j)), None)
+        if j is not None:
+            left_b.remove(j)
+            paired_a.add(i)
+    reordered = len(paired_a)
+    unpaired_b = set(left_b)
+    for ra, rb in blocks:
+        rest_a = [i for i in ra if i not in paired_a]
+        rest_b = [j for j in rb if j in unpaired_b]
+        for i, j in zip(rest_a, rest_b):
+            (sa, t_a), (sb, t_b) = describe("a", i), describe("b", j)
+            cmp.diffs.append(Diff(area, where, i, "differs", sa, sb, t_a, t_b))
+        for i in rest_a[len(rest_b):]:
             sa, t_a = describe("a", i)
             cmp.diffs.append(Diff(area, where, i, "missing", a=sa, t_a=t_a,
                                   detail=f"not in {cmp.name_b}"))
-        for j in range(j1 + pairs, j2):
+        for j in rest_b[len(rest_a):]:
             sb, t_b = describe("b", j)
             cmp.diffs.append(Diff(area, where, j, "extra", b=sb, t_b=t_b,
                                   detail=f"not in {cmp.name_a}"))
-    cmp.groups.append(Group(area, where, len(ka), len(kb), matched))
+    cmp.groups.append(Group(area, where, len(ka), len(kb), matched + reordered, reordered))
 
 
 def _groups(items: Sequence[Any], key: Callable[[Any], tuple[str, ...]]) -> dict:

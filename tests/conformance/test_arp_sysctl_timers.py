@@ -1,7 +1,8 @@
 """Issue 3 (g): sysctls that change the neighbour timers, per device.
 
 ``delay_first_probe_time=2`` on ns2's veth1-peer moves its unicast probe from ~5 s to
-~2 s after it learned ns1 from the request; ``retrans_time_ms=300`` on ns1's veth1
+~2 s after it learned ns1 from the request (ping every 1.5 s, so the probe never ties with
+an echo request: at a tie the two worlds may send them in either order); ``retrans_time_ms=300`` on ns1's veth1
 spaces the broadcast retries for an address nobody owns 300 ms apart (measured
 0.30-0.33 s), so the entry fails after ~0.9 s and, with ``lo`` up, each echo request
 comes back as Destination Host Unreachable within a second; the second request finds the
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.kernel
 
 SCRIPT = SETUP + """\
 ip netns exec ns2 sysctl -w net.ipv4.neigh.veth1-peer.delay_first_probe_time=2
-ip netns exec ns1 ping -c 4 172.16.0.2
+ip netns exec ns1 ping -c 3 -i 1.5 172.16.0.2
 ip netns exec ns1 sysctl -w net.ipv4.neigh.veth1.retrans_time_ms=300
 ip netns exec ns1 ip link set lo up
 ip netns exec ns1 ping -c 2 172.16.0.9

@@ -163,6 +163,33 @@ def test_shifted_time():
     assert compare(sim_run(), b, time_tolerance=0.6).ok
 
 
+def _swap_veth1_out(run: Run, dt: float) -> Run:
+    """ns1/veth1 out: move the ARP request after the echo request, ``dt`` later."""
+    frames = list(run.frames)
+    out = [i for i, f in enumerate(frames) if f.dev == "veth1" and f.dir == "out"]
+    arp, req = frames[out[0]], frames[out[1]]
+    frames[out[0]] = req
+    frames[out[1]] = dataclasses.replace(arp, t=req.t + dt)
+    return dataclasses.replace(run, frames=frames)
+
+
+def test_frames_swapped_within_tolerance_match_out_of_order():
+    # a timer firing a few ms after a packet in one world and before it in the other
+    c = compare(sim_run(), _swap_veth1_out(kernel_run(), 0.003))
+    assert c.ok, c.report()
+    [g] = [g for g in c.groups if g.where == "ns1/veth1 out"]
+    assert (g.matched, g.reordered) == (2, 1)
+    assert "ns1/veth1 out: 2 frames match (1 in another order, within the time tolerance)" \
+        in c.report()
+
+
+def test_frames_swapped_beyond_tolerance_differ():
+    c = compare(sim_run(), _swap_veth1_out(kernel_run(), 2.0))
+    assert not c.ok
+    [d] = c.diffs  # the echo requests pair up; the ARP request is 2 s late
+    assert (d.where, d.kind) == ("ns1/veth1 out", "time") and "who-has" in d.b
+
+
 def test_changed_ping_output():
     b = kernel_run()
     cmd = b.commands[1]
