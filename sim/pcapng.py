@@ -94,6 +94,46 @@ def write_pcapng(run: Run, path_or_file: str | os.PathLike[str] | BinaryIO) -> N
             fh.write(data)
 
 
+class PcapngStream:
+    """A pcapng file written frame by frame while a run goes on (``sim.run(pcap=...)``).
+
+    For labs too big to hold every frame: with ``keep_frames=False`` the run keeps only
+    counts and the frames go straight to disk.  Each interface's description block is
+    written just before its first frame (pcapng allows blocks in any order after the
+    section header), so nothing has to be known in advance.  Use as the ``sink`` of a
+    ``sim.trace.FrameLog``; ``close()`` flushes and closes a file it opened.
+    """
+
+    def __init__(self, path_or_file: str | os.PathLike[str] | BinaryIO, comment: str = ""):
+        self._own = not hasattr(path_or_file, "write")
+        self._fh: BinaryIO = (open(path_or_file, "wb") if self._own  # type: ignore[arg-type]
+                              else path_or_file)  # type: ignore[assignment]
+        self._ifaces: dict[tuple[str, str], int] = {}
+        self.count = 0
+        self._fh.write(_shb(comment))
+
+    def __call__(self, t: float, netns: str, dev: str, dir: str, data: bytes) -> None:
+        key = (netns, dev)
+        iface = self._ifaces.get(key)
+        if iface is None:
+            iface = self._ifaces[key] = len(self._ifaces)
+            self._fh.write(_idb(f"{netns}/{dev}"))
+        self._fh.write(_epb(iface, Frame(t, netns, dev, dir, data)))
+        self.count += 1
+
+    def close(self) -> None:
+        if self._own:
+            self._fh.close()
+        else:
+            self._fh.flush()
+
+    def __enter__(self) -> "PcapngStream":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 @dataclass
 class _Iface:
     name: str = ""

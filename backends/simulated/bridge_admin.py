@@ -32,7 +32,12 @@ Out = list[tuple[Netns, list[Action]]]
 def apply(world: "World", cmd: LinkAddBridge | RouteModify, now: float) -> Out:
     ns = world.ns(cmd.netns)
     if isinstance(cmd, LinkAddBridge):
-        return link_add_bridge(ns, cmd)
+        out = link_add_bridge(ns, cmd)
+        dev = ns.dev(cmd.name)
+        assert dev is not None and dev.bridge is not None
+        dev.bridge.epoch = world.epoch  # forwarding ports cached between changes
+        _registry(world).append(dev)
+        return out
     rtable.modify(ns, cmd)
     return []
 
@@ -99,12 +104,34 @@ def mac_changed(dev: Device, mac: str) -> None:
         dev.master.bridge.port_mac_changed(dev, old)
 
 
-def sync(world: "World") -> None:
-    """After any change: ports that stopped forwarding forget what they learned."""
-    for ns in world.namespaces.values():
-        for d in ns.devices.values():
-            if d.bridge is not None:
+def _registry(world: "World") -> list[Device]:
+    """Every bridge device ever made in this world (dead ones are pruned by ``sync``).
+
+    Kept so that ``sync`` visits the bridges, not every device of every namespace: a
+    10,000-namespace lab runs 60,000 commands, each followed by a sync.
+    """
+    reg = getattr(world, "bridges", None)
+    if reg is None:
+        reg = world.bridges = []  # type: ignore[attr-defined]
+    return reg
+
+
+def sync(world: "World", only: "set[str] | None" = None) -> None:
+    """After any change: ports that stopped forwarding forget what they learned.
+
+    ``only``: the namespaces the change involved (``World._involved``); bridges
+    elsewhere cannot have changed, and visiting 40 bridges of 250 ports after each of
+    a 10,000-namespace lab's 60,000 commands was most of its build time.
+    """
+    reg = _registry(world)
+    alive = []
+    for d in reg:
+        ns = world.namespaces.get(d.netns)
+        if ns is not None and ns.devices.get(d.index) is d and d.bridge is not None:
+            alive.append(d)
+            if only is None or d.netns in only:
                 d.bridge.sync()
+    reg[:] = alive
 
 
 def random_bridge_mac(ns: Netns) -> str:

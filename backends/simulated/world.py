@@ -48,7 +48,10 @@ class World:
 
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.namespaces: dict[str, Netns] = {ROOT_NS: Netns(ROOT_NS, rng)}
+        #: Bumped after every configuration command: each Netns caches its addresses
+        #: and routes until it changes (see ``Netns._cached``).
+        self.epoch = [0]
+        self.namespaces: dict[str, Netns] = {ROOT_NS: self._new_ns(ROOT_NS)}
         #: viewer namespace -> {target namespace -> nsid} (peernet2id tables).
         self.nsids: dict[str, dict[str, int]] = {ROOT_NS: {}}
 
@@ -87,8 +90,21 @@ class World:
         return self.ns(name).snapshot(self.nsids.get(name, {}))
 
     # ---- dispatch ------------------------------------------------------------------------
+    def _new_ns(self, name: str) -> Netns:
+        ns = Netns(name, self.rng)
+        ns.epoch = self.epoch
+        return ns
+
     def apply(self, cmd: Command, now: float) -> list[tuple[Netns, list[Action]]]:
         """Carry out one configuration command; returns actions per namespace."""
+        before = self.epoch[0]
+        self.epoch[0] = -1  # configuring: nothing is cached until it is done
+        try:
+            return self._apply(cmd, now)
+        finally:
+            self.epoch[0] = before + 1  # even a failed command may have changed something
+
+    def _apply(self, cmd: Command, now: float) -> list[tuple[Netns, list[Action]]]:
         if isinstance(cmd, NetnsAdd):
             self.ns(cmd.netns)
             return self.netns_add(cmd.name)
@@ -109,17 +125,35 @@ class World:
                    AddrDel: self.addr_del}.get(type(cmd))
         if handler is None:
             raise TypeError(f"not a configuration command: {type(cmd).__name__}")
+        involved = self._involved(cmd)
         try:
             return handler(cmd, now)  # type: ignore[operator]
         finally:
-            bridge_admin.sync(self)
+            bridge_admin.sync(self, involved | self._involved(cmd))
+
+    def _involved(self, cmd: Command) -> set[str]:
+        """Namespaces whose bridges ``cmd`` can change a port state in: those it names,
+        and the one holding the peer of the device it names (a pod's ``eth0`` going up
+        is its node's bridge port gaining carrier)."""
+        names = {cmd.netns}
+        for attr in ("to_netns", "name_netns", "peer_netns"):
+            v = getattr(cmd, attr, None)
+            if v:
+                names.add(v)
+        dev_name = getattr(cmd, "dev", None)
+        for ns_name in list(names):
+            ns = self.namespaces.get(ns_name)
+            dev = ns.dev(dev_name) if ns is not None and dev_name else None
+            if dev is not None and dev.peer is not None:
+                names.add(dev.peer.netns)
+        return names
 
     # ---- ip netns ------------------------------------------------------------------------
     def netns_add(self, name: str) -> list[tuple[Netns, list[Action]]]:
         if name in self.namespaces:
             raise CommandError(f'Cannot create namespace file "/run/netns/{name}": '
                                "File exists", rc=1)
-        self.namespaces[name] = Netns(name, self.rng)
+        self.namespaces[name] = self._new_ns(name)
         self.nsids[name] = {}
         return []
 

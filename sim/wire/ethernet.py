@@ -36,7 +36,7 @@ def mac_str(b: bytes) -> str:
     """6 bytes -> lowercase colon-separated text, as iproute2 prints it."""
     if len(b) != 6:
         raise WireError(f"MAC address must be 6 bytes, got {len(b)}")
-    return ":".join(f"{x:02x}" for x in b)
+    return bytes(b).hex(":")  # C speed: every frame's two addresses go through here
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ A veth does not pad: requests and replies are 42 bytes.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sim.wire import (ARPOP_REPLY, ARPOP_REQUEST, BROADCAST, ETH_P_ARP, ZERO_MAC, ArpPacket,
@@ -80,14 +81,20 @@ def is_garp(ns: "Netns", arp: ArpPacket) -> bool:
                 or ip == ipaddress.IPv4Address("255.255.255.255"))
 
 
+@lru_cache(maxsize=4096)
+def _loopback_or_multicast(ip: str) -> bool:
+    """Cached: a bridge flood makes every pod ask this about the same address."""
+    addr = ipaddress.IPv4Address(ip)
+    return addr.is_loopback or addr.is_multicast
+
+
 def handle_arp(ns: "Netns", dev: Device, eth: EthernetFrame, now: float) -> list[Action]:
     """arp_process(): what one received ARP packet changes and what it sends back."""
     try:
         arp = ArpPacket.parse(eth.payload)
     except WireError:
         return ns.drop("bad arp")
-    tip = ipaddress.IPv4Address(arp.tpa)
-    if tip.is_loopback or tip.is_multicast:
+    if _loopback_or_multicast(arp.tpa):
         return ns.drop("arp for loopback/multicast")
     table = ns.neigh[dev.name]
     out: list[Action] = []

@@ -78,6 +78,13 @@ class Bridge:
     had_ports: bool = False  # br_port_state_selection() has run: carrier follows ports
     forwarding: set[int] = field(default_factory=set)  # id() of ports seen forwarding
     ageing_time: float = AGEING_TIME
+    #: The World's configuration counter (``World.epoch``): port states only change with
+    #: configuration, so the forwarding ports are computed once per change, not per frame.
+    epoch: list[int] | None = None
+    _fwd: tuple[int, list["Device"]] | None = None
+    #: No learned entry was updated before this (a lower bound): ``expire`` has nothing
+    #: to do until ``now`` is ``ageing_time`` past it.
+    _oldest: float = float("inf")
 
     # ---- states ------------------------------------------------------------------------
     def port_state(self, port: "Device") -> str:
@@ -85,15 +92,28 @@ class Bridge:
             return "forwarding"
         return "disabled"
 
+    def forwarding_ports(self) -> list["Device"]:
+        """The ports in ``forwarding`` state, in port order (do not modify the list)."""
+        epoch = self.epoch[0] if self.epoch is not None else -1  # -1: configuring
+        if epoch >= 0 and self._fwd is not None and self._fwd[0] == epoch:
+            return self._fwd[1]
+        fwd = [p for p in self.ports if self.port_state(p) == "forwarding"]
+        if epoch >= 0:
+            self._fwd = (self.epoch[0], fwd)
+        return fwd
+
     @property
     def carrier(self) -> bool:
         if not self.had_ports:
             return True
-        return any(self.port_state(p) == "forwarding" for p in self.ports)
+        return bool(self.forwarding_ports())
 
     # ---- the fdb -----------------------------------------------------------------------
     def find(self, mac: str) -> FdbRecord | None:
-        return next((f for f in self.fdb if f.mac == mac), None)
+        for f in self.fdb:
+            if f.mac == mac:
+                return f
+        return None
 
     def add_local(self, port: "Device | None", mac: str) -> None:
         """fdb_add_local(): a local entry stays if one exists; a learned one is replaced."""
@@ -141,7 +161,10 @@ class Bridge:
 
     def expire(self, now: float) -> None:
         """br_fdb_cleanup(): learned entries not refreshed for ``ageing_time`` go."""
+        if now - self._oldest < self.ageing_time:
+            return  # every learned entry was updated at or after _oldest: none is due
         self.fdb = [f for f in self.fdb if f.local or now - f.updated < self.ageing_time]
+        self._oldest = min((f.updated for f in self.fdb if not f.local), default=float("inf"))
 
     def learn(self, port: "Device", mac: str, now: float) -> None:
         """br_fdb_update(): a new address goes first; a known one moves to ``port``."""
@@ -151,6 +174,7 @@ class Bridge:
         f = self.find(mac)
         if f is None:
             self.fdb.insert(0, FdbRecord(mac, port, local=False, updated=now))
+            self._oldest = min(self._oldest, now)
         elif not f.local:
             f.port, f.updated = port, now
 
@@ -187,7 +211,7 @@ class Bridge:
     def sync(self) -> None:
         """After a configuration change: ports that stopped forwarding lose learned
         entries (br_stp_disable_port -> br_fdb_delete_by_port)."""
-        now_fwd = {id(p) for p in self.ports if self.port_state(p) == "forwarding"}
+        now_fwd = {id(p) for p in self.forwarding_ports()}
         for p in self.ports:
             if id(p) in self.forwarding and id(p) not in now_fwd:
                 self.flush_dynamic(p)
@@ -202,22 +226,24 @@ class Bridge:
         if dst.startswith("01:80:c2:00:00:"):
             return [], False  # link-local (STP, LACP): not forwarded without STP
         self.learn(port, src, now)
-        others = [p for p in self.ports if p is not port and self.port_state(p) == "forwarding"]
         if is_multicast(dst):
-            return others, self.dev.up
+            return self._others(port), self.dev.up
         self.expire(now)
         f = self.find(dst)
         if f is None:
-            return others, False
+            return self._others(port), False
         if f.local:
             return [], self.dev.up
         if f.port is port or f.port is None or self.port_state(f.port) != "forwarding":
             return [], False
         return [f.port], False
 
+    def _others(self, port: "Device") -> list["Device"]:
+        return [p for p in self.forwarding_ports() if p is not port]
+
     def output(self, dst: str, now: float) -> list["Device"]:
         """br_dev_xmit(): where a frame the bridge device sends goes."""
-        flood = [p for p in self.ports if self.port_state(p) == "forwarding"]
+        flood = list(self.forwarding_ports())
         if is_multicast(dst):
             return flood
         self.expire(now)

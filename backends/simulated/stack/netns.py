@@ -32,6 +32,14 @@ class Netns:
         self.name = name
         self.rng = rng
         self.devices: dict[int, Device] = {}
+        self._by_name: dict[str, Device] = {}
+        #: Set by the ``World``: a cell it bumps after every configuration command.  With
+        #: it, addresses and routes (which only configuration changes) are computed once
+        #: per change instead of once per packet; without it (a bare ``Netns`` in a
+        #: test, edited by hand) nothing is cached.
+        self.epoch: list[int] | None = None
+        self._cache: dict[str, object] = {}
+        self._cache_epoch = -1
         #: net->ifindex: where the cyclic allocator looks next (lo took 1).
         self.ifindex_next = 1
         self.addrs: dict[str, list[IfAddr]] = {}
@@ -48,7 +56,16 @@ class Netns:
 
     # ---- devices -----------------------------------------------------------------------
     def dev(self, name: str) -> Device | None:
-        return next((d for d in self.devices.values() if d.name == name), None)
+        # A name index in front of the scan: a node with 250 ports looks its devices up
+        # by name for every frame.  The index is only a hint, checked against
+        # ``devices`` on every use, so nothing that edits ``devices`` can make it lie.
+        d = self._by_name.get(name)
+        if d is not None and d.name == name and self.devices.get(d.index) is d:
+            return d
+        d = next((d for d in self.devices.values() if d.name == name), None)
+        if d is not None:
+            self._by_name[name] = d
+        return d
 
     @property
     def lo(self) -> Device:
@@ -80,19 +97,47 @@ class Netns:
         self.devconf.pop(dev.name, None)
 
     # ---- addresses and routes ----------------------------------------------------------
+    def _cached(self, key: str, compute):  # type: ignore[no-untyped-def]
+        """``compute()``, remembered until the World's next configuration change."""
+        if self.epoch is None or self.epoch[0] < 0:  # -1: a command is being carried out
+            return compute()
+        if self._cache_epoch != self.epoch[0]:
+            self._cache.clear()
+            self._cache_epoch = self.epoch[0]
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = compute()
+            return value
+
     def all_addrs(self) -> list[IfAddr]:
+        return list(self._cached("addrs", self._all_addrs))
+
+    def _all_addrs(self) -> list[IfAddr]:
         return [a for d in sorted(self.devices) for a in self.addrs[self.devices[d].name]]
+
+    def _local_set(self) -> tuple[frozenset[str], tuple[ipaddress.IPv4Network, ...]]:
+        addrs = self._all_addrs()
+        return (frozenset(a.local for a in addrs),
+                tuple(a.network for a in addrs if a.dev == "lo"))
 
     def is_local(self, ip: str) -> bool:
         """inet_addr_type() == RTN_LOCAL: any address on any device here (weak host)."""
-        addr = ipaddress.IPv4Address(ip)
+        own, lo_nets = self._cached("local", self._local_set)
+        if ip in own:
+            return True
+        if not lo_nets:
+            return False
         # lo's prefix routes are local routes too: 127.0.0.0/8 is all ours once lo has it.
-        return any(a.local == ip or (a.dev == "lo" and addr in a.network)
-                   for a in self.all_addrs())
+        addr = ipaddress.IPv4Address(ip)
+        return any(addr in net for net in lo_nets)
 
     def routes(self) -> list[Route]:
         """The main table: connected routes and the ones added with ``ip route``, in
         ``ip route`` order (by network, longer prefix first, then metric)."""
+        return list(self._cached("routes", self._routes))
+
+    def _routes(self) -> list[Route]:
         from backends.simulated.stack.rtable import with_linkdown
 
         devs = list(self.devices.values())
