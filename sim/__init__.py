@@ -6,12 +6,14 @@ frame on every interface and every neighbour state change.
 """
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from sim.result import CommandResult, Run
 
 if TYPE_CHECKING:
     from sim.lab import Lab
+    from sim.limits import Limits
 
 __all__ = ["Lab", "Run", "CommandResult", "run", "load_script"]
 
@@ -40,20 +42,48 @@ def load_script(lab: "str | Lab | Any", path: str = "<lab>"):
 
 
 def run(lab: "str | Lab | Any", backend: str = "sim", *, path: str = "<lab>",
-        seed: int = 0) -> Run:
+        seed: int = 0, limits: "Limits | None" = None, keep_frames: bool = True,
+        max_frames: int | None = None, pcap: "str | os.PathLike[str] | None" = None,
+        progress: bool = False) -> Run:
     """Run a lab on a backend (``"sim"``, ``"kernel"`` or ``"auto"``) and return its Run.
 
     The whole lab is parsed before anything runs; a bad line raises ``ScriptError``.
+    ``limits`` (``sim.limits.Limits``) bounds the run: the kernel backend refuses a lab
+    that needs more before creating anything; the simulator stops a runaway lab and
+    returns what ran, with a note.
+
+    For very large labs: ``keep_frames=False`` keeps only the count of frames,
+    ``max_frames=N`` keeps the first N, and ``pcap=FILE`` writes every frame to a
+    pcapng file as the run goes (so nothing needs to be held); the Run's notes say
+    how many frames were not kept.  ``progress=True`` shows a bar on stderr once the
+    run has taken a second.
     """
     from sim.registry import make_backend
     from sim.runner import execute
 
     script = load_script(lab, path)
-    be, note = make_backend(backend, seed=seed)
+    be, note = make_backend(backend, seed=seed, limits=limits, script=script)
+    stream = None
     with be:
-        result = execute(script, be)
+        if not keep_frames or max_frames is not None or pcap is not None:
+            from sim.trace import FrameLog
+
+            if pcap is not None:
+                from sim.pcapng import PcapngStream
+
+                stream = PcapngStream(pcap, f"{be.name} backend: {path}")
+            be.frame_log = FrameLog(keep=keep_frames, max_frames=max_frames,  # type: ignore[attr-defined]
+                                    sink=stream)
+        try:
+            result = execute(script, be, progress=progress)
+        finally:
+            if stream is not None:
+                stream.close()
     if note:
         result.notes.insert(0, note)
+    if stream is not None:
+        result.notes.append(f"{stream.count} frames were written to {os.fspath(pcap)} "
+                            "as the run went")  # type: ignore[arg-type]
     return result
 
 

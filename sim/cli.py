@@ -13,15 +13,21 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from sim.errors import BackendUnavailable, ScriptError, VethlabError
+from sim.limits import Limits
+from sim.limits import add_arguments as add_limit_flags
 from sim.result import CommandResult, Run
 
 
 def _read(path: str) -> str:
+    """The lab's text; bytes that are not UTF-8 are a ``FILE:LINE:`` error."""
+    from sim.script.source import decode
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError as exc:
         raise VethlabError(f"vethlab: cannot read {path}: {exc.strerror}") from None
+    return decode(data, path)
 
 
 class Terminal:
@@ -65,19 +71,31 @@ def _comments_before(text: str, lines: Sequence[int]) -> dict[int, list[str]]:
 
 
 def _run_script(path: str, backend: str, seed: int, out: TextIO, err: TextIO,
-                comments: bool = False) -> Run:
+                comments: bool = False, limits: "Limits | None" = None,
+                args: argparse.Namespace | None = None) -> Run:
     from sim import load_script
     from sim.registry import make_backend
     from sim.runner import execute
 
     text = _read(path)
     script = load_script(text, path)
-    be, note = make_backend(backend, seed=seed)
+    be, note = make_backend(backend, seed=seed, limits=limits, script=script)
     if note:
         err.write(f"vethlab: {note}\n")
     cmts = _comments_before(text, [c.line for c in script.commands]) if comments else None
+    from sim.progress import wanted
+
+    progress = args is not None and not getattr(args, "no_progress", False) and wanted(None, err)
     with be:
-        run = execute(script, be, on_result=Terminal(path, out, err, cmts))
+        stream = _frame_log(be, args, path)
+        try:
+            run = execute(script, be, on_result=Terminal(path, out, err, cmts),
+                          progress=progress)
+        finally:
+            if stream is not None:
+                stream.close()
+    if stream is not None and args is not None:
+        run.notes.append(f"{stream.count} frames were written to {args.pcap} as the run went")
     if note:
         run.notes.insert(0, note)
     for n in run.notes[1 if note else 0:]:
@@ -85,10 +103,31 @@ def _run_script(path: str, backend: str, seed: int, out: TextIO, err: TextIO,
     return run
 
 
+def _frame_log(be: object, args: argparse.Namespace | None, path: str):  # type: ignore[no-untyped-def]
+    """``--no-frames`` / ``--max-frames N`` (with ``--pcap FILE``: streamed while the run
+    goes): give the backend a FrameLog that keeps less.  Returns the stream, if any."""
+    if args is None:
+        return None
+    keep = not getattr(args, "no_frames", False)
+    cap = getattr(args, "max_frames", None)
+    if keep and cap is None:
+        return None
+    from sim.trace import FrameLog
+
+    stream = None
+    if getattr(args, "pcap", None):
+        from sim.pcapng import PcapngStream
+
+        stream = PcapngStream(args.pcap, f"{getattr(be, 'name', '')} backend: {path}")
+        args.pcap_streamed = True
+    be.frame_log = FrameLog(keep=keep, max_frames=cap, sink=stream)  # type: ignore[attr-defined]
+    return stream
+
+
 def _write_outputs(run: Run, args: argparse.Namespace) -> None:
     if getattr(args, "json", None):
         run.save(args.json)
-    if getattr(args, "pcap", None):
+    if getattr(args, "pcap", None) and not getattr(args, "pcap_streamed", False):
         from sim.pcapng import write_pcapng
 
         write_pcapng(run, args.pcap)
@@ -99,7 +138,10 @@ def _write_outputs(run: Run, args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    run = _run_script(args.script, args.backend, args.seed, sys.stdout, sys.stderr)
+    from sim.limits import from_arguments
+
+    run = _run_script(args.script, args.backend, args.seed, sys.stdout, sys.stderr,
+                      limits=from_arguments(args), args=args)
     _write_outputs(run, args)
     return run.rc
 
@@ -107,7 +149,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from sim.labs import SEED_SCRIPT
 
-    run = _run_script(str(SEED_SCRIPT), "sim", args.seed, sys.stdout, sys.stderr, comments=True)
+    run = _run_script(str(SEED_SCRIPT), "sim", args.seed, sys.stdout, sys.stderr, comments=True,
+                      args=args)
     tail = _trailing_comments(SEED_SCRIPT.read_text(encoding="utf-8"))
     if tail:
         sys.stdout.write("\n" + "\n".join(tail) + "\n")
@@ -184,7 +227,9 @@ def cmd_shell(args: argparse.Namespace) -> int:
     from sim.registry import make_backend
     from sim.shell import interact
 
-    be, note = make_backend(args.backend, seed=args.seed)
+    from sim.limits import from_arguments
+
+    be, note = make_backend(args.backend, seed=args.seed, limits=from_arguments(args))
     if note:
         sys.stderr.write(f"vethlab: {note}\n")
     with be:
@@ -218,12 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--pcap", metavar="FILE", help="write every frame as pcapng")
         sp.add_argument("--plot", metavar="FILE", help="draw the frames as a ladder diagram (PNG/SVG)")
         sp.add_argument("--seed", type=int, default=0, help="seed for the simulator's MACs and timers")
+        sp.add_argument("--no-frames", action="store_true",
+                        help="keep only frame counts (with --pcap: frames stream to the file)")
+        sp.add_argument("--max-frames", type=int, metavar="N", help="keep only the first N frames")
+        sp.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
     r = sub.add_parser("run", help="run a lab script")
     r.add_argument("script")
     r.add_argument("--backend", choices=["sim", "kernel", "auto"], default="auto",
                    help="sim: simulator; kernel: real namespaces (root); auto: kernel if possible")
     outputs(r)
+    add_limit_flags(r)
     r.set_defaults(func=cmd_run)
 
     d = sub.add_parser("demo", help="run the book's veth walk-through on the simulator")
@@ -240,12 +290,14 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="measure the simulator (and the kernel backend if possible)")
     b.add_argument("--quick", action="store_true", help="smaller sizes")
     b.add_argument("--backend", choices=["sim", "kernel", "auto"], default="auto")
+    b.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     b.set_defaults(func=cmd_bench)
 
     sh = sub.add_parser("shell", help="type a lab one command at a time")
     sh.add_argument("--backend", choices=["sim", "kernel", "auto"], default="sim",
                     help="sim (default), kernel (root) or auto")
     sh.add_argument("--seed", type=int, default=0)
+    add_limit_flags(sh)
     sh.set_defaults(func=cmd_shell)
 
     k = sub.add_parser("cleanup", help="remove namespaces left behind by killed kernel runs")

@@ -7,7 +7,9 @@ ask for it.
 from __future__ import annotations
 
 from backends.base import Backend
+from sim.commands import Script
 from sim.errors import BackendUnavailable
+from sim.limits import DEFAULT_LIMITS, Limits, check_script
 
 BACKENDS = ("sim", "kernel", "auto")
 
@@ -21,10 +23,13 @@ def kernel_available() -> tuple[bool, str]:
     return check()
 
 
-def make_backend(name: str, *, seed: int = 0) -> tuple[Backend, str | None]:
+def make_backend(name: str, *, seed: int = 0, limits: Limits | None = None,
+                 script: Script | None = None) -> tuple[Backend, str | None]:
     """Create the named backend.  Returns it and, for ``auto``, a note saying which.
 
     Raises ``BackendUnavailable`` (with a one-line reason) when ``kernel`` cannot run.
+    With ``script``, the kernel backend first checks it against ``limits`` and raises
+    ``ScriptError`` at the first line that needs more — before any namespace exists.
     """
     if name not in BACKENDS:
         raise BackendUnavailable(f"unknown backend {name!r} (choose from {', '.join(BACKENDS)})")
@@ -37,10 +42,13 @@ def make_backend(name: str, *, seed: int = 0) -> tuple[Backend, str | None]:
     if name == "sim":
         from backends.simulated import SimulatedBackend
 
-        return SimulatedBackend(seed=seed), note
+        return SimulatedBackend(seed=seed, limits=limits), note
     ok, why = kernel_available()
     if not ok:
         raise BackendUnavailable(why)
     from backends.kernel import KernelBackend
 
-    return KernelBackend(), note
+    limits = limits or DEFAULT_LIMITS
+    if script is not None:
+        check_script(script, limits)
+    return KernelBackend(limits=limits), note

@@ -21,8 +21,10 @@ from sim.commands import (
     RouteModify, RouteShow, Script, Sleep, Sysctl,
 )
 from sim.errors import CommandError
+from sim.limits import LIMIT_RC, LimitExceeded, Limits
 from sim.model import ROOT_NS
 from sim.result import CommandResult, Run
+from sim.trace import FrameLog
 
 #: Commands that only change state: the backend carries them out, they print nothing.
 CONFIG_COMMANDS = (NetnsAdd, NetnsDel, LinkAddVeth, LinkAddBridge, LinkSet, LinkDel, AddrAdd,
@@ -85,11 +87,24 @@ def _perform(backend: Backend, cmd: Command) -> tuple[str, str, int]:
     raise CommandError(f"vethlab: {type(cmd).__name__} is not supported by this backend", 1)
 
 
-def _record_macs(backend: Backend, macs: dict[str, str]) -> None:
-    """Remember which interface owns each MAC, for comparisons that name MACs by owner."""
+def _record_macs(backend: Backend, macs: dict[str, str],
+                 only: list[str] | None = None) -> None:
+    """Remember which interface owns each MAC, for comparisons that name MACs by owner.
+
+    ``only``: the namespaces a command can change MACs in (default: all of them).  A
+    backend may offer ``mac_owners(netns)`` — ``(mac, dev)`` pairs without building a
+    whole snapshot — which the simulator does: a 250-port bridge lab records MACs 250
+    times.
+    """
     backend.settle()
-    names = [ROOT_NS] + [e.name for e in backend.netns_list().entries]
+    names = only if only is not None else \
+        [ROOT_NS] + [e.name for e in backend.netns_list().entries]
+    owners = getattr(backend, "mac_owners", None)
     for ns in names:
+        if owners is not None:
+            for mac, dev in owners(ns):
+                macs[mac] = f"{ns}/{dev}"
+            continue
         try:
             state = backend.snapshot(ns)
         except CommandError:
@@ -100,6 +115,15 @@ def _record_macs(backend: Backend, macs: dict[str, str]) -> None:
         for link in sorted(state.links, key=lambda l: l.kind == "bridge"):
             if link.kind != "loopback" and link.mac:
                 macs[link.mac] = f"{ns}/{link.name}"
+
+
+def _mac_scope(cmd: Command) -> list[str] | None:
+    """Where ``cmd`` can change or remove a MAC: ``ip link set … address|master`` only in
+    its namespace (and the one it moves the device to); deletions anywhere (a veth's peer
+    goes with it), so those record every namespace."""
+    if isinstance(cmd, LinkSet):
+        return [cmd.netns] + ([cmd.to_netns] if cmd.to_netns else [])
+    return None
 
 
 def _changes_macs(cmd: Command) -> bool:
@@ -119,12 +143,15 @@ class Runner:
         self.backend = backend
         self.run = Run(backend=backend.name, script=path)
         self._noted_ping = False
+        self._noted_frames = False
+        #: Set when a limit stopped the run (sim/limits.py): nothing more may run.
+        self.stopped: LimitExceeded | None = None
 
     def step(self, cmd: Command) -> CommandResult:
         """Run one command and record its result (a failure is a result, not an error)."""
         backend, run = self.backend, self.run
         if _changes_macs(cmd):
-            _record_macs(backend, run.macs)
+            _record_macs(backend, run.macs, _mac_scope(cmd))
         if isinstance(cmd, (Ping, Arping)) and cmd.interrupted and not self._noted_ping:
             run.notes.append(INTERRUPTED_PING_NOTE.format(n=DEFAULT_PING_COUNT))
             self._noted_ping = True
@@ -135,6 +162,13 @@ class Runner:
             stdout, stderr, rc = _perform(backend, cmd)
         except CommandError as err:
             stdout, stderr, rc = "", err.message + "\n", err.rc
+        except LimitExceeded as err:
+            # A runaway (a bridge loop, a flood) hit a bound: keep what ran, say where.
+            stdout, stderr, rc = "", err.message + "\n", LIMIT_RC
+            self.stopped = err
+            where = f" at {run.script}:{cmd.line}" if cmd.line else ""
+            run.notes.append(f"the run stopped{where}: {Limits.flag(err.limit)} was reached, "
+                             "so the lines after it did not run")
         result = CommandResult(line=cmd.line, cmd=cmd.to_script(), rc=rc, stdout=stdout,
                                stderr=stderr, netns=cmd.netns, t=start,
                                duration=max(0.0, backend.now() - start))
@@ -142,22 +176,58 @@ class Runner:
         return result
 
     def collect(self) -> Run:
-        """Bring the run's frames, events and MAC owners up to date and return it."""
+        """Bring the run's frames, events and MAC owners up to date and return it.
+
+        The simulator hands over its ``FrameLog`` (compact, already in time order); a
+        backend that returns a plain list has it sorted and, if the caller gave it a
+        ``frame_log`` (``sim.run(keep_frames=..., max_frames=..., pcap=...)``), poured
+        into that, so the options mean the same on both backends.
+        """
         _record_macs(self.backend, self.run.macs)
-        self.run.frames = sorted(self.backend.frames(), key=lambda f: f.t)
+        frames = self.backend.frames()
+        if not isinstance(frames, FrameLog):
+            ordered = sorted(frames, key=lambda f: f.t)
+            log = getattr(self.backend, "frame_log", None)
+            if isinstance(log, FrameLog):
+                if log.seen == 0:  # once: a sink must not see a frame twice
+                    for f in ordered:
+                        log.record(f.t, f.netns, f.dev, f.dir, f.data)
+                frames = log
+            else:
+                frames = ordered
+        self.run.frames = frames  # type: ignore[assignment]
+        if isinstance(frames, FrameLog) and frames.not_kept and not self._noted_frames:
+            self._noted_frames = True
+            why = "keep_frames=False" if not frames.keep else f"max_frames={frames.max_frames}"
+            self.run.notes.append(f"{frames.not_kept} of {frames.seen} frames were not kept "
+                                  f"({why}); the run holds {len(frames)}")
         self.run.events = sorted(self.backend.events(), key=lambda e: e.t)
         return self.run
 
 
 def execute(script: Script, backend: Backend,
-            on_result: Callable[[CommandResult], None] | None = None) -> Run:
+            on_result: Callable[[CommandResult], None] | None = None, *,
+            progress: bool = False) -> Run:
     """Run every command of ``script`` on ``backend``, in order, and collect a ``Run``.
 
     ``on_result`` is called after each command (the CLI prints as it goes).
+    ``progress``: a bar on stderr once the run has taken a second (``sim.progress``).
     """
+    from sim.progress import bar
+
     runner = Runner(backend, script.path)
-    for cmd in script.commands:
-        result = runner.step(cmd)
-        if on_result is not None:
-            on_result(result)
+    pbar = bar(len(script.commands), f"{backend.name}: {script.path}", progress)
+    log = getattr(backend, "frame_log", None)
+    try:
+        for i, cmd in enumerate(script.commands):
+            result = runner.step(cmd)
+            if on_result is not None:
+                on_result(result)
+            pbar.update(1)
+            if progress and isinstance(log, FrameLog) and i % 64 == 0:
+                pbar.set_postfix_str(f"{log.seen} frames", refresh=False)
+            if runner.stopped is not None:
+                break
+    finally:
+        pbar.close()
     return runner.collect()

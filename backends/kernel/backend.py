@@ -21,6 +21,7 @@ from backends.kernel import programs, sandbox, state
 from backends.kernel import bridge as bridge_mod
 from backends.kernel import routes as routes_mod
 from backends.kernel import arping as arping_mod
+from backends.kernel import loops as loops_mod
 from backends.kernel import neigh as neigh_mod
 from backends.kernel import sysctl as sysctl_mod
 from backends.kernel.caps import (CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, NEEDS_ROOT,
@@ -29,8 +30,9 @@ from backends.kernel.links import NetlinkError, NetlinkSocket, iproute_error, pa
 from sim.commands import (AddrAdd, AddrDel, Command, LinkAddVeth, LinkDel, LinkSet, NetnsAdd,
                           NetnsDel, Ping)
 from sim.commands import LinkAddBridge, RouteGet, RouteModify
-from sim.commands import Arping, NeighDel, NeighFlush, NeighModify, Sysctl
+from sim.commands import Arping, NeighDel, NeighFlush, NeighModify, Sleep, Sysctl
 from sim.errors import BackendUnavailable, CommandError
+from sim.limits import DEFAULT_LIMITS, Limits, program_refusal, too_many_namespaces
 from sim.model import ROOT_NS, NetnsEntry, NetnsListing, NetnsState, RouteLookup
 from sim.programs import ArpingReport, PingReport
 from sim.trace import Event, Frame
@@ -77,7 +79,13 @@ def _no_netns(name: str) -> CommandError:
 class KernelBackend(Backend):
     name = "kernel"
 
-    def __init__(self) -> None:
+    def __init__(self, *, limits: Limits | None = None) -> None:
+        #: Bounds checked again here (sim.run checks a whole script first): a shell
+        #: session or a Lab built in Python reaches the backend one command at a time.
+        self.limits = limits or DEFAULT_LIMITS
+        #: Namespaces that may hold a bridge: only a link change there can close a loop.
+        self._bridge_ns: set[str] = set()
+        self._nsids: dict[str, dict[int, str]] = {}  # viewer -> nsid -> script name
         caps = effective_caps()
         if not all(caps & (1 << c) for c in (CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_NET_RAW)):
             raise BackendUnavailable(NEEDS_ROOT)
@@ -115,6 +123,9 @@ class KernelBackend(Backend):
         return time.monotonic() - self._t0_mono
 
     def sleep(self, seconds: float) -> None:
+        why = program_refusal(Sleep(seconds=seconds), self.limits)
+        if why is not None:
+            raise CommandError(why, rc=1)
         time.sleep(seconds)
 
     # ---- namespaces -----------------------------------------------------------------
@@ -222,6 +233,9 @@ class KernelBackend(Backend):
             if cmd.name in self.sandbox.namespaces:
                 raise CommandError(f'Cannot create namespace file "/run/netns/{cmd.name}": '
                                    "File exists", rc=1)
+            why = too_many_namespaces(cmd.name, len(self.sandbox.namespaces), self.limits)
+            if why is not None:  # the root namespace is not counted
+                raise CommandError(why, rc=1)
             try:
                 self._create(cmd.name)
             except FileExistsError:
@@ -233,6 +247,8 @@ class KernelBackend(Backend):
                 raise CommandError(f'Cannot remove namespace file "/run/netns/{cmd.name}": '
                                    "No such file or directory", rc=1)
             self._remove(cmd.name)
+            self._nsids.clear()
+            self._bridge_ns.discard(cmd.name)
             return
         nl = self._sock(cmd.netns)
         if isinstance(cmd, LinkAddVeth):
@@ -243,6 +259,10 @@ class KernelBackend(Backend):
             nl.add_veth(cmd.name, cmd.peer, address=mac, netns_fd=fd, peer_address=pmac,
                         peer_netns_fd=pfd)
         elif isinstance(cmd, LinkSet):
+            if cmd.netns in self._bridge_ns and (cmd.up or cmd.master):
+                self._refuse_bridge_loop(cmd)
+            if cmd.to_netns and self._bridge_ns:
+                self._bridge_ns.add(cmd.to_netns)  # it may be a bridge that moves
             fd = self._netns_fd(cmd.to_netns) if cmd.to_netns else None
             mac = parse_mac(cmd.address) if cmd.address else None
             master = self._master_index(nl, cmd)  # iproute2 resolves it before the device
@@ -252,6 +272,7 @@ class KernelBackend(Backend):
             mac = parse_mac(cmd.address) if cmd.address else None
             bridge_mod.add_bridge(nl, cmd.name, ":".join(f"{b:02x}" for b in mac) if mac
                                   else None)
+            self._bridge_ns.add(cmd.netns)
         elif isinstance(cmd, RouteModify):
             oif = self._index(nl, cmd.dev) if cmd.dev else None
             routes_mod.modify(nl, cmd.op, cmd.dst, via=cmd.via, oif=oif, src=cmd.src,
@@ -270,6 +291,33 @@ class KernelBackend(Backend):
             neigh_mod.flush(nl, self._index(nl, cmd.dev) if cmd.dev else None, cmd)
         else:
             raise CommandError(f"the kernel backend cannot apply {type(cmd).__name__}", rc=1)
+
+    def _refuse_bridge_loop(self, cmd: LinkSet) -> None:
+        """Refuse the change that would close a loop of bridges (see loops.py)."""
+        msg = self._sock(cmd.netns).link(cmd.dev)
+        if msg is None:
+            return  # the command fails on its own
+        dev = loops_mod.from_dump(cmd.netns, [msg])[0]
+        peer_ns = cmd.netns if dev.peer_nsid is None else self._nsid_name(cmd.netns,
+                                                                         dev.peer_nsid)
+        if not loops_mod.may_close(dev, cmd, peer_ns, self._bridge_ns):
+            return
+        dumps = {name: _links(nl) for name, nl in self._nl.items() if name in self._bridge_ns}
+        why = loops_mod.loop_after(cmd, dumps, self._nsid_name)
+        if why is not None:
+            raise CommandError(why, rc=1)
+
+    def _nsid_name(self, viewer: str, nsid: int) -> str | None:
+        """The script name of the namespace ``viewer`` knows as ``nsid`` (cached: an nsid
+        stays put while both namespaces live; a miss re-reads, a NetnsDel forgets all)."""
+        known = self._nsids.get(viewer, {})
+        if nsid not in known:
+            nl = self._nl.get(viewer)
+            if nl is None:
+                return None
+            fds = {k: v for k, v in self._fds().items() if k != viewer}
+            known = self._nsids[viewer] = state.nsid_map(nl, fds)
+        return known.get(nsid)
 
     @staticmethod
     def _master_index(nl: NetlinkSocket, cmd: LinkSet) -> int | None:
@@ -295,6 +343,25 @@ class KernelBackend(Backend):
 
     def _fds(self) -> dict[str, int]:
         return {name: ns.fd for name, ns in self.sandbox.namespaces.items()}
+
+    def mac_owners(self, netns: str) -> list[tuple[str, str]]:
+        """``(mac, dev)`` of every non-loopback link, bridges last: what the runner's MAC
+        bookkeeping needs, from one link dump instead of a whole snapshot (which it
+        would otherwise take after every ``ip link set … master``)."""
+        try:
+            nl = self._sock(netns)
+        except CommandError:
+            return []
+        rows: list[tuple[bool, str, str]] = []
+        for m in _links(nl):
+            if m["flags"] & 0x8:  # IFF_LOOPBACK
+                continue
+            mac, name = m.get_attr("IFLA_ADDRESS"), m.get_attr("IFLA_IFNAME")
+            info = m.get_attr("IFLA_LINKINFO")
+            kind = info.get_attr("IFLA_INFO_KIND") if info is not None else None
+            if mac and name:
+                rows.append((kind == "bridge", mac, name))
+        return [(mac, name) for _b, mac, name in sorted(rows, key=lambda r: r[0])]
 
     def snapshot(self, netns: str) -> NetnsState:
         self.settle()
@@ -327,6 +394,9 @@ class KernelBackend(Backend):
     def ping(self, cmd: Ping) -> PingReport:
         if cmd.netns not in self.sandbox.namespaces:
             raise _no_netns(cmd.netns)
+        why = program_refusal(cmd, self.limits)
+        if why is not None:
+            raise CommandError(why, rc=1)
         self.settle()
         index = self._pings
         self._pings += 1
@@ -336,6 +406,9 @@ class KernelBackend(Backend):
     def arping(self, cmd: Arping) -> ArpingReport:
         if cmd.netns not in self.sandbox.namespaces:
             raise _no_netns(cmd.netns)
+        why = program_refusal(cmd, self.limits)
+        if why is not None:
+            raise CommandError(why, rc=1)
         self.settle()
         return arping_mod.arping(cmd, self._sock(cmd.netns),
                                  lambda fn: self.sandbox.run_in(cmd.netns, fn), self.now)

@@ -186,6 +186,20 @@ class NetlinkSocket:
             raise
         return got[0]["index"] if got else None
 
+    def link(self, name: str) -> Any | None:
+        """One device's RTM_NEWLINK message by name, or None (verified sockets only)."""
+        if not self.verified:
+            raise RuntimeError("refusing to resolve a name on an unverified socket")
+        msg = ifinfmsg()
+        msg["attrs"] = [("IFLA_IFNAME", name)]
+        try:
+            got = self.request(msg, RTM_GETLINK, 0)
+        except NetlinkError as exc:
+            if exc.code in (errno_mod.ENODEV, errno_mod.EINVAL):
+                return None
+            raise
+        return got[0] if got else None
+
     def nsid_of(self, fd: int) -> int | None:
         """The nsid this namespace has assigned to namespace ``fd`` (None if none yet).
 

@@ -89,8 +89,14 @@ def _in_thread(body: Callable[[], T]) -> T:
             box["error"] = exc
 
     t = threading.Thread(target=run, name="vethlab-netns", daemon=True)
+    with _lock:
+        _busy.add(t)
     t.start()
-    t.join()
+    try:
+        t.join()
+    finally:
+        with _lock:
+            _busy.discard(t)
     if "error" in box:
         raise box["error"]
     return box["value"]
@@ -162,6 +168,9 @@ class Sandbox:
         tag = (time.monotonic_ns() // 1000 + next(_RUNS)) & 0xFFFF
         self.prefix = f"vl{os.getpid()}-{tag:04x}-"
         self.namespaces: dict[str, Netns] = {}  # script name -> Netns, in creation order
+        #: Files being made right now: a signal may interrupt create() before it has
+        #: recorded the namespace, and close() must remove it all the same.
+        self._creating: set[str] = set()
         _ensure_run_dir()
 
     def path(self, name: str) -> str:
@@ -205,8 +214,12 @@ class Sandbox:
                     setns(orig)
                 os.close(orig)
 
-        ns = _in_thread(body)
-        self.namespaces[name] = ns
+        self._creating.add(path)
+        try:
+            ns = _in_thread(body)
+            self.namespaces[name] = ns
+        finally:
+            self._creating.discard(path)
         return ns
 
     def run_in(self, name: str, fn: Callable[[], T]) -> T:
@@ -226,8 +239,11 @@ class Sandbox:
         _remove_file(ns.path)
 
     def close(self) -> None:
+        _join_busy()  # a namespace thread interrupted by a signal finishes first
         for name in list(self.namespaces)[::-1]:
             self.remove(name)
+        for path in list(self._creating):
+            _remove_file(path)
 
 
 def _remove_file(path: str) -> None:
@@ -275,14 +291,21 @@ def cleanup(all_runs: bool = False) -> list[str]:
 # ---- removing everything on exit, SIGINT and SIGTERM ----------------------------------
 
 _open: list[Callable[[], None]] = []  # close() of every open run
+_busy: set[threading.Thread] = set()  # namespace threads running now
 _saved_handlers: dict[int, Any] = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entered by a signal handler in the main thread
 
 
 def _on_signal(signum: int, frame: Any) -> None:
-    """Close every open run, restore the previous handler and let the signal act."""
+    """Close every open run, restore the previous handler and let the signal act.
+
+    The previous handler is read *before* closing: the last run's close() restores the
+    handlers and forgets them, and Python's own SIGINT handler (KeyboardInterrupt, which
+    the CLI reports) must not turn into the default action (death by signal).
+    """
+    previous = _saved_handlers.get(signum, signal.SIG_DFL)
     close_all()
-    previous = _saved_handlers.pop(signum, signal.SIG_DFL)
+    _saved_handlers.pop(signum, None)
     signal.signal(signum, previous)
     if callable(previous):
         previous(signum, frame)
@@ -313,6 +336,14 @@ def unregister(closer: Callable[[], None]) -> None:
             if signal.getsignal(sig) is _on_signal:
                 signal.signal(sig, previous)
             del _saved_handlers[sig]
+
+
+def _join_busy(timeout: float = 5.0) -> None:
+    """Wait for namespace threads still at work (they end within milliseconds)."""
+    with _lock:
+        threads = [t for t in _busy if t is not threading.current_thread()]
+    for t in threads:
+        t.join(timeout)
 
 
 def close_all() -> None:

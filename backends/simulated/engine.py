@@ -18,9 +18,10 @@ from typing import Callable
 import simpy
 
 from sim.commands import Arping, Command, Ping, Sysctl
+from sim.limits import DEFAULT_LIMITS, LimitExceeded, Limits, arping_duration, ping_duration
 from sim.model import ROOT_NS, NetnsListing, NetnsState
 from sim.programs import ArpingReport, PingReport, ping_ident
-from sim.trace import Event, Frame
+from sim.trace import Event, Frame, FrameLog
 from sim.commands import RouteGet
 from sim.model import RouteLookup
 from sim.wire import IPPROTO_ICMP, mac_str
@@ -41,12 +42,19 @@ class SimulatedBackend(Backend):
 
     name = "sim"
 
-    def __init__(self, seed: int = 0):
+    def __init__(self, seed: int = 0, *, limits: Limits | None = None):
         self.seed = seed
+        #: Bounds on frames and virtual time: a bridge loop or a flood stops the run.
+        self.limits = limits or DEFAULT_LIMITS
+        self._sent = 0  # frames put on the wire (out on a veth or a bridge)
         self.rng = random.Random(seed)
         self.env = simpy.Environment()
         self.world = World(self.rng)
-        self._frames: list[Frame] = []
+        #: Every frame, stored compactly; the caller may swap in one that keeps fewer
+        #: or streams them (``sim.run(keep_frames=..., max_frames=..., pcap=...)``).
+        self.frame_log = FrameLog()
+        #: event time -> callbacks not yet started at that time (see ``at``).
+        self._batches: dict[float, list[Callable[[], None]]] = {}
         self._events: list[Event] = []
         self._sockets: dict[int, list[PingRun]] = {}  # id(Netns) -> open ping sockets
         #: (id(Netns), device) -> packet-socket listeners (arping) for frames arriving there.
@@ -76,12 +84,29 @@ class SimulatedBackend(Backend):
                 dev.bridge.expire(self.now())
         return self.world.snapshot(netns)
 
+    def mac_owners(self, netns: str) -> list[tuple[str, str]]:
+        """``(mac, dev)`` for the runner's MAC bookkeeping: what a snapshot's links would
+        say (bridges last, no loopback), without building the snapshot."""
+        ns = self.world.namespaces.get(netns)
+        if ns is None:
+            return []
+        devs = sorted([ns.devices[i] for i in sorted(ns.devices)],
+                      key=lambda d: d.kind == "bridge")
+        return [(d.mac, d.name) for d in devs if d.kind != "loopback" and d.mac]
+
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            self.env.run(until=self.env.now + seconds)
+            limit = self.limits.max_virtual_time
+            end = self.env.now + seconds
+            target = min(end, limit)
+            if target > self.env.now:
+                self.env.run(until=target)
+            if target < end:
+                raise self._time_exceeded()
 
     def frames(self) -> list[Frame]:
-        return sorted(self._frames, key=lambda f: f.t)
+        log = self.frame_log
+        return log if log.in_order else sorted(log, key=lambda f: f.t)  # type: ignore[return-value]
 
     def events(self) -> list[Event]:
         return sorted(self._events, key=lambda e: e.t)
@@ -105,7 +130,7 @@ class SimulatedBackend(Backend):
         sockets.append(run)
         try:
             run.begin()
-            self.env.run(until=done)
+            self._run_until(done, ping_duration(cmd))
         finally:
             sockets.remove(run)
         return run.report()
@@ -113,7 +138,12 @@ class SimulatedBackend(Backend):
     def sysctl(self, cmd: Sysctl) -> str:
         from backends.simulated.stack.sysctl import sysctl
 
-        return sysctl(self.world.ns(cmd.netns), cmd.key, cmd.value, self.rng)
+        epoch = self.world.epoch
+        before, epoch[0] = epoch[0], -1  # configuring: nothing is cached meanwhile
+        try:
+            return sysctl(self.world.ns(cmd.netns), cmd.key, cmd.value, self.rng)
+        finally:
+            epoch[0] = before + 1  # cached routes/addresses are recomputed
 
     def arping(self, cmd: Arping) -> ArpingReport:
         from backends.simulated.arping import ArpingRun, Fatal, fatal_report, setup
@@ -130,7 +160,7 @@ class SimulatedBackend(Backend):
         taps.append(run.on_frame)
         try:
             self.at(self.now() + PING_SEND_DELAY, run.begin)
-            self.env.run(until=done)
+            self._run_until(done, arping_duration(cmd))
         finally:
             taps.remove(run.on_frame)
         # The last probe is still on the wire when arping exits; the kernel answers it
@@ -138,15 +168,69 @@ class SimulatedBackend(Backend):
         self.env.run(until=self.env.now + ARPING_EXIT_DELAY)
         return run.report()
 
+    # ---- bounds (sim/limits.py) -------------------------------------------------------------
+    def _time_exceeded(self) -> LimitExceeded:
+        limit = self.limits.max_virtual_time
+        return LimitExceeded("max_virtual_time", (
+            f"vethlab: the simulation reached its virtual time limit of {limit:g} s "
+            f"({Limits.flag('max_virtual_time')}); the run stops here"))
+
+    def _run_until(self, done: simpy.Event, worst: float) -> None:
+        """Run until a program ends, or until the virtual time limit if it could pass it.
+
+        ``worst`` is how long the program can take; only a program that could run past
+        the limit pays for the extra timeout event.
+        """
+        limit = self.limits.max_virtual_time
+        if self.env.now + worst + 1.0 <= limit:
+            self.env.run(until=done)
+            return
+        stop = self.env.timeout(max(0.0, limit - self.env.now))
+        self.env.run(until=self.env.any_of([done, stop]))
+        if not done.triggered:
+            raise self._time_exceeded()
+
+    def _count_frame(self) -> None:
+        """Every frame sent counts; past the limit the run stops (a loop never ends)."""
+        self._sent += 1
+        if self._sent > self.limits.max_sim_frames:
+            raise LimitExceeded("max_sim_frames", (
+                f"vethlab: the simulation put {self.limits.max_sim_frames} frames on the "
+                f"wire, its limit ({Limits.flag('max_sim_frames')}); a bridge loop or a "
+                "flood never ends on its own, so the run stops here"))
+
     # ---- carrying out the stack's actions ---------------------------------------------------
     def _alive(self, ns: Netns) -> bool:
         """Timers and frames in flight outlive a deleted namespace; they then do nothing."""
         return self.world.namespaces.get(ns.name) is ns
 
     def at(self, t: float, fn: Callable[[], None]) -> None:
-        """Run ``fn`` at virtual time ``t`` (never in the past)."""
-        ev = self.env.timeout(max(0.0, t - self.env.now))
-        ev.callbacks.append(lambda _ev: fn())
+        """Run ``fn`` at virtual time ``t`` (never in the past).
+
+        Callbacks due at the same future instant share one simpy event and run in the
+        order they were scheduled — the order simpy would have run separate events in,
+        since every normal-priority event of this engine is scheduled here.  A flood
+        through a 250-port bridge is then one event, not 250.  A callback due *now*
+        gets its own event: it must run after events already queued for this instant
+        (a finished ping's ``done``), as it would have.
+        """
+        env = self.env
+        delay = t - env.now
+        if delay <= 0.0:
+            env.timeout(0.0).callbacks.append(lambda _ev: fn())
+            return
+        when = env.now + delay  # the float simpy would have computed
+        batch = self._batches.get(when)
+        if batch is not None:
+            batch.append(fn)
+            return
+        batch = self._batches[when] = [fn]
+        env.timeout(delay).callbacks.append(lambda _ev: self._run_batch(when, batch))
+
+    def _run_batch(self, when: float, batch: list[Callable[[], None]]) -> None:
+        del self._batches[when]  # closed: what is scheduled from here on runs later
+        for fn in batch:
+            fn()
 
     def _do(self, ns: Netns, actions: list[Action], rx_t: float) -> None:
         for a in actions:
@@ -179,7 +263,9 @@ class SimulatedBackend(Backend):
         if dev is None or not dev.can_transmit or dev.peer is None:
             ns.drop("no carrier")
             return
-        self._frames.append(Frame(self.now(), ns.name, dev.name, "out", data))
+        self._count_frame()
+        now = self.now()
+        self.frame_log.record(now, ns.name, dev.name, "out", data)
         peer = dev.peer
         peer_ns = self.world.namespaces.get(peer.netns)
 
@@ -188,13 +274,13 @@ class SimulatedBackend(Backend):
                     peer_ns.devices.get(peer.index) is not peer or not peer.up:
                 return
             t_in = self.now()
-            self._frames.append(Frame(t_in, peer_ns.name, peer.name, "in", data))
+            self.frame_log.record(t_in, peer_ns.name, peer.name, "in", data)
             if peer.master is not None and peer.master.bridge is not None:
                 self._bridge_input(peer_ns, peer, data)  # br_handle_frame: rx_handler
                 return
             self.at(t_in + STACK_DELAY, lambda: self._receive(peer_ns, peer.name, data, t_in))
 
-        self.at(self.now() + XMIT_DELAY, arrive)
+        self.at(now + XMIT_DELAY, arrive)
 
     # ---- bridges (stack/bridge.py decides, the engine moves the frames) --------------------
     def _bridge_xmit(self, ns: Netns, br: "Device", data: bytes) -> None:
@@ -202,7 +288,8 @@ class SimulatedBackend(Backend):
         if not br.can_transmit or len(data) < 14:
             ns.drop("bridge down")
             return
-        self._frames.append(Frame(self.now(), ns.name, br.name, "out", data))
+        self._count_frame()
+        self.frame_log.record(self.now(), ns.name, br.name, "out", data)
         for port in br.bridge.output(mac_str(data[:6]), self.now()):  # type: ignore[union-attr]
             self._transmit(ns, port.name, data)
 
@@ -216,7 +303,7 @@ class SimulatedBackend(Backend):
             self._transmit(ns, out.name, data)
         if local:
             t_in = self.now()
-            self._frames.append(Frame(t_in, ns.name, br.name, "in", data))
+            self.frame_log.record(t_in, ns.name, br.name, "in", data)
             self.at(t_in + STACK_DELAY, lambda: self._receive(ns, br.name, data, t_in))
 
     def route_get(self, cmd: RouteGet) -> RouteLookup:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sim.script.source import split_lines
+
 _PROMPT = re.compile(r"^\s*\$(?: |$)")
 
 
@@ -36,12 +38,12 @@ def _continues(text: str) -> bool:
 
 def has_prompt(text: str) -> bool:
     """True when the text is a transcript: some line starts with a ``$ `` prompt."""
-    return any(_PROMPT.match(raw) for raw in text.splitlines())
+    return any(_PROMPT.match(raw) for raw in split_lines(text))
 
 
 def source_lines(text: str, *, lenient_output: bool = False) -> list[SourceLine]:
     """The command lines of ``text`` in order (see the module docstring for the rules)."""
-    raw_lines = text.splitlines()
+    raw_lines = split_lines(text)
     prompted = has_prompt(text)
     out: list[SourceLine] = []
     i = 0

@@ -18,6 +18,7 @@ from sim.model import ROOT_NS
 from sim.script.context import Context
 from sim.script.ip import parse_ip
 from sim.script.lines import source_lines
+from sim.script.source import check_line, decode
 from sim.script.arping import parse_arping
 from sim.script.ping import parse_ping
 from sim.script.sysctl import parse_sysctl
@@ -68,6 +69,7 @@ def parse_line(text: str, *, line: int = 0, netns: str = ROOT_NS) -> Command | N
 
     Raises ``LineError`` (a ``ValueError``) with the message a script error would carry.
     """
+    check_line(text)
     argv = split(text)
     if not argv:
         return None
@@ -106,4 +108,4 @@ def parse_file(path: str | Path, lenient_output: bool | None = None) -> Script:
     p = Path(path)
     if lenient_output is None:
         lenient_output = p.suffix.lower() in MARKDOWN_SUFFIXES
-    return parse(p.read_text(encoding="utf-8"), str(path), lenient_output=lenient_output)
+    return parse(decode(p.read_bytes(), str(path)), str(path), lenient_output=lenient_output)
