@@ -59,8 +59,12 @@ def check_count(count: int) -> int:
 
 
 def check_interval(interval: float) -> float:
-    # iputils refuses <= 0 and values whose milliseconds overflow an int; a zero interval
-    # (flood) has no meaning for a lab that must end.
+    # iputils refuses values whose milliseconds overflow an int.  As root it takes
+    # ``-i 0`` (back to back, several requests in flight, an ``ipg/ewma`` statistic);
+    # that flood mode is not modelled, so it is refused with our own words.
+    if interval == 0:
+        raise LineError("vethlab: ping -i 0 (flood mode) is not supported; "
+                        "use an interval of 0.001 s or more")
     if not 0 < interval <= INT_MAX / 1000:
         raise _err(f"bad timing interval: {interval:g}")
     return float(interval)

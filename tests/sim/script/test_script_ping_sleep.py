@@ -41,7 +41,7 @@ PING_ERRORS = [
     ("ping -c -1 1.1.1.1", "ping: invalid argument: '-1': out of range: 1 <= value <= 9223372036854775807"),
     ("ping -i x 1.1.1.1", "ping: option argument contains garbage: x"),
     ("ping -i 1x 1.1.1.1", "ping: option argument contains garbage: x"),
-    ("ping -i 0 1.1.1.1", "ping: bad timing interval: 0"),
+    ("ping -i 0 1.1.1.1", "vethlab: ping -i 0 (flood mode) is not supported; use an interval of 0.001 s or more"),
     ("ping -i -1 1.1.1.1", "ping: bad timing interval: -1"),
     ("ping -W -1 1.1.1.1", "ping: bad linger time: -1"),
     ("ping -W x 1.1.1.1", "ping: option argument contains garbage: x"),
