@@ -95,7 +95,9 @@ def run_cell(line: str, cell: str) -> tuple[Any, list[Any]]:
         return None, [Terminal(msg, f'<div style="{TERMINAL}"><span style="{STDERR}">'
                                     f"{escape(msg)}</span></div>")]
     try:
-        run = sim.run(cell, backend=opts.backend, path="<cell>", seed=opts.seed)
+        # a bar (a widget here) appears only if the cell runs for more than a second
+        run = sim.run(cell, backend=opts.backend, path="<cell>", seed=opts.seed,
+                      progress=True)
     except VethlabError as exc:
         msg = str(exc)
         return None, [Terminal(msg, f'<div style="{TERMINAL}"><span style="{STDERR}">'
