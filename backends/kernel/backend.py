@@ -22,11 +22,13 @@ from backends.kernel import bridge as bridge_mod
 from backends.kernel import routes as routes_mod
 from backends.kernel import arping as arping_mod
 from backends.kernel import loops as loops_mod
+from backends.kernel import macs as macs_mod
 from backends.kernel import neigh as neigh_mod
 from backends.kernel import sysctl as sysctl_mod
 from backends.kernel.caps import (CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, NEEDS_ROOT,
                                   effective_caps)
-from backends.kernel.links import NetlinkError, NetlinkSocket, iproute_error, parse_mac
+from backends.kernel.links import (LinkInfo, NetlinkError, NetlinkSocket, iproute_error,
+                                   parse_mac)
 from sim.commands import (AddrAdd, AddrDel, Command, LinkAddVeth, LinkDel, LinkSet, NetnsAdd,
                           NetnsDel, Ping)
 from sim.commands import LinkAddBridge, RouteGet, RouteModify
@@ -43,17 +45,17 @@ LINKWATCH_SETTLE = 1.5
 IFF_UP, IFF_RUNNING, IFF_LOWER_UP = 0x1, 0x40, 0x10000
 
 
-def _links(nl: NetlinkSocket) -> list:
+def _links(nl: NetlinkSocket) -> list[LinkInfo]:
     try:
-        return list(nl.links())
+        return nl.link_infos()
     except (OSError, NetlinkError):
         return []
 
 
-def _settled(msg) -> bool:
+def _settled(info: LinkInfo) -> bool:
     """A link is settled when IFF_RUNNING (operstate up) matches IFF_LOWER_UP (carrier)."""
-    flags = msg["flags"]
-    if not flags & IFF_UP or msg.get_attr("IFLA_IFNAME") == "lo":
+    flags = info.flags
+    if not flags & IFF_UP or info.name == "lo":
         return True
     return bool(flags & IFF_RUNNING) == bool(flags & IFF_LOWER_UP)
 
@@ -96,7 +98,12 @@ class KernelBackend(Backend):
         self._pid = os.getpid()  # a forked child must never remove its parent's lab
         self._nl: dict[str, NetlinkSocket] = {}
         self._ifnames: dict[str, dict[int, str]] = {}
+        #: Namespaces whose ifindex -> name map may be out of date (re-read on demand).
+        self._stale_names: set[str] = set()
+        #: viewer -> namespace -> the nsid viewer gives it (see _nsid_for).
+        self._nsid_for_cache: dict[str, dict[str, int | None]] = {}
         self._pings = 0
+        self._macs = macs_mod.MacBook(self._nl.get)
         self.capture = capture_mod.Capture(self._t0_real_ns)
         self.neigh = events_mod.NeighEvents(self.now, self._dev_name)
         try:
@@ -170,22 +177,31 @@ class KernelBackend(Backend):
         return ns.fd
 
     def _dev_name(self, netns: str, index: int) -> str | None:
+        """The name of device ``index`` in ``netns`` (for neighbour events).
+
+        The map is re-read only when an event needs it after a command that may have
+        renamed something: re-reading after every command cost a dump per command (and
+        setting up N pods on one bridge N² decoded links).  Events are drained before
+        every command, so the devices they name still exist when this runs; a name
+        that has gone since is kept from the previous map.  Runs in the reader thread:
+        the socket's lock orders it with the main thread's requests.
+        """
+        if netns in self._stale_names:
+            self._stale_names.discard(netns)  # before the dump: a later change re-marks
+            nl = self._nl.get(netns)
+            if nl is not None:
+                try:
+                    fresh = {i.index: i.name for i in nl.link_infos()}
+                    self._ifnames[netns] = {**self._ifnames.get(netns, {}), **fresh}
+                except (OSError, NetlinkError):
+                    pass
         return self._ifnames.get(netns, {}).get(index)
 
-    def _refresh_names(self, cmd: Command | None = None) -> None:
-        """Re-read ifindex -> name where ``cmd`` may have changed it (all if unsure).
-
-        Only the namespaces a command touches: dumping every namespace after every
-        command made setting up N pods cost N² dumps.
-        """
-        affected = _renames(cmd) if cmd is not None else None
-        for name, nl in list(self._nl.items()):
-            if affected is not None and name not in affected:
-                continue
-            try:
-                self._ifnames[name] = {m["index"]: m.get_attr("IFLA_IFNAME") for m in nl.links()}
-            except (OSError, NetlinkError):
-                pass
+    def _mark_names(self, cmd: Command) -> None:
+        """Note where ``cmd`` may have added, removed or renamed devices (all if unsure)."""
+        affected = _renames(cmd)
+        self._stale_names.update(self._nl if affected is None else
+                                 (n for n in affected if n in self._nl))
 
     # ---- configuration --------------------------------------------------------------
 
@@ -193,14 +209,17 @@ class KernelBackend(Backend):
         # Read frames/events first: devices about to move or vanish are still named.
         self.capture.drain()
         self.neigh.drain()
+        ok = False
         try:
             self._apply(cmd)
+            ok = True
             if isinstance(cmd, (LinkSet, LinkAddVeth, LinkDel, NetnsDel, LinkAddBridge)):
                 self._unsettled = True
         except NetlinkError as exc:
             raise iproute_error(exc) from None
         finally:
-            self._refresh_names(cmd)
+            self._mark_names(cmd)
+            self._macs.applied(cmd, ok)
 
     def settle(self) -> None:
         """Before a listing or a program: let link changes take effect (see below).
@@ -224,9 +243,11 @@ class KernelBackend(Backend):
         """
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
-            if all(_settled(m) for nl in list(self._nl.values()) for m in _links(nl)):
+            # All in one pass: a port's linkwatch run can give its bridge carrier, so a
+            # namespace seen settled earlier may not be any more.
+            if all(_settled(i) for nl in list(self._nl.values()) for i in _links(nl)):
                 return
-            time.sleep(0.005)
+            time.sleep(0.001)
 
     def _apply(self, cmd: Command) -> None:
         if isinstance(cmd, NetnsAdd):
@@ -248,6 +269,7 @@ class KernelBackend(Backend):
                                    "No such file or directory", rc=1)
             self._remove(cmd.name)
             self._nsids.clear()
+            self._nsid_for_cache.clear()
             self._bridge_ns.discard(cmd.name)
             return
         nl = self._sock(cmd.netns)
@@ -293,19 +315,44 @@ class KernelBackend(Backend):
             raise CommandError(f"the kernel backend cannot apply {type(cmd).__name__}", rc=1)
 
     def _refuse_bridge_loop(self, cmd: LinkSet) -> None:
-        """Refuse the change that would close a loop of bridges (see loops.py)."""
-        msg = self._sock(cmd.netns).link(cmd.dev)
-        if msg is None:
+        """Refuse the change that would close a loop of bridges (see loops.py).
+
+        Cheap for the usual case (a pod's veth joining its node's bridge): one lookup
+        of the device, and its peer's namespace is only compared with the few that may
+        hold a bridge.  The full check dumps just those namespaces.
+        """
+        info = self._sock(cmd.netns).link_info(cmd.dev)
+        if info is None:
             return  # the command fails on its own
-        dev = loops_mod.from_dump(cmd.netns, [msg])[0]
-        peer_ns = cmd.netns if dev.peer_nsid is None else self._nsid_name(cmd.netns,
-                                                                         dev.peer_nsid)
+        dev = loops_mod.from_infos(cmd.netns, [info])[0]
+        peer_ns = cmd.netns if dev.peer_nsid is None else self._bridge_ns_known_as(
+            cmd.netns, dev.peer_nsid)
         if not loops_mod.may_close(dev, cmd, peer_ns, self._bridge_ns):
             return
-        dumps = {name: _links(nl) for name, nl in self._nl.items() if name in self._bridge_ns}
-        why = loops_mod.loop_after(cmd, dumps, self._nsid_name)
+        devs = [d for name, nl in list(self._nl.items()) if name in self._bridge_ns
+                for d in loops_mod.from_infos(name, _links(nl))]
+        why = loops_mod.loop_message(cmd, devs, self._nsid_name)
         if why is not None:
             raise CommandError(why, rc=1)
+
+    def _bridge_ns_known_as(self, viewer: str, nsid: int) -> str:
+        """The namespace that may hold a bridge which ``viewer`` calls ``nsid``, or
+        ``""`` (one that holds none).  Asks only about those namespaces — usually one
+        node — instead of mapping every lab namespace's nsid (which, for a hundred
+        pods, was a hundred requests per pod)."""
+        for name in sorted(self._bridge_ns):
+            if name != viewer and self._nsid_for(viewer, name) == nsid:
+                return name
+        return ""
+
+    def _nsid_for(self, viewer: str, name: str) -> int | None:
+        """The nsid ``viewer`` gives namespace ``name`` (cached; only an assigned id is
+        remembered, and a NetnsDel forgets all, as for ``_nsids``)."""
+        known = self._nsid_for_cache.setdefault(viewer, {})
+        if known.get(name) is None:
+            nl, ns = self._nl.get(viewer), self.sandbox.namespaces.get(name)
+            known[name] = nl.nsid_of(ns.fd) if nl is not None and ns is not None else None
+        return known[name]
 
     def _nsid_name(self, viewer: str, nsid: int) -> str | None:
         """The script name of the namespace ``viewer`` knows as ``nsid`` (cached: an nsid
@@ -346,22 +393,9 @@ class KernelBackend(Backend):
 
     def mac_owners(self, netns: str) -> list[tuple[str, str]]:
         """``(mac, dev)`` of every non-loopback link, bridges last: what the runner's MAC
-        bookkeeping needs, from one link dump instead of a whole snapshot (which it
-        would otherwise take after every ``ip link set … master``)."""
-        try:
-            nl = self._sock(netns)
-        except CommandError:
-            return []
-        rows: list[tuple[bool, str, str]] = []
-        for m in _links(nl):
-            if m["flags"] & 0x8:  # IFF_LOOPBACK
-                continue
-            mac, name = m.get_attr("IFLA_ADDRESS"), m.get_attr("IFLA_IFNAME")
-            info = m.get_attr("IFLA_LINKINFO")
-            kind = info.get_attr("IFLA_INFO_KIND") if info is not None else None
-            if mac and name:
-                rows.append((kind == "bridge", mac, name))
-        return [(mac, name) for _b, mac, name in sorted(rows, key=lambda r: r[0])]
+        bookkeeping needs, kept current from the commands applied (see macs.py) instead
+        of a snapshot or a dump per ``ip link set … master``."""
+        return self._macs.owners(netns)
 
     def snapshot(self, netns: str) -> NetnsState:
         self.settle()
@@ -375,7 +409,7 @@ class KernelBackend(Backend):
     def route_get(self, cmd: RouteGet) -> RouteLookup:
         nl = self._sock(cmd.netns)
         try:
-            names = {m["index"]: m.get_attr("IFLA_IFNAME") for m in nl.links()}
+            names = {i.index: i.name for i in nl.link_infos()}
             return routes_mod.get(nl, cmd.dst, names)
         except NetlinkError as exc:
             raise iproute_error(exc) from None

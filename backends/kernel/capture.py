@@ -46,6 +46,7 @@ class Capture(PumpedCollector):
     (CLOCK_REALTIME nanoseconds at the start of the run)."""
 
     THREAD = "vethlab-capture"
+    SLOW_CLOSE = True
 
     def __init__(self, t0_realtime_ns: int):
         self.t0_ns = t0_realtime_ns

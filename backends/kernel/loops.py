@@ -52,6 +52,12 @@ def from_dump(netns: str, msgs: list[Any]) -> list[Dev]:
     return out
 
 
+def from_infos(netns: str, infos: list[Any]) -> list[Dev]:
+    """``Dev`` records from ``links.LinkInfo`` records (the backend's cheap dump)."""
+    return [Dev(netns=netns, index=i.index, name=i.name, kind=i.kind, up=bool(i.flags & IFF_UP),
+                master=i.master or None, peer=i.link, peer_nsid=i.link_netnsid) for i in infos]
+
+
 def _label(netns: str, name: str) -> str:
     return name if netns == ROOT_NS else f"{netns}/{name}"
 

@@ -320,7 +320,9 @@ def register(closer: Callable[[], None]) -> None:
         if threading.current_thread() is not threading.main_thread():
             return
         for sig in (signal.SIGINT, signal.SIGTERM):
-            if sig not in _saved_handlers:
+            # A signal the process was started ignoring (a background job ignores SIGINT,
+            # nohup SIGHUP) cannot stop it, so it must not tear the run down either.
+            if sig not in _saved_handlers and signal.getsignal(sig) is not signal.SIG_IGN:
                 _saved_handlers[sig] = signal.getsignal(sig)
                 signal.signal(sig, _on_signal)
 

@@ -77,9 +77,18 @@ def entries_of(pid: int) -> list[str]:
     return sorted(e for e in netns_entries([pid]) if e.startswith(f"vl{pid}-"))
 
 
+#: ``vethlab`` as a terminal starts it, SIGINT raising KeyboardInterrupt, even when this
+#: test run is itself a background job (which ignores SIGINT; children inherit that).
+INTERACTIVE_VETHLAB = [sys.executable, "-c",
+                       "import signal, sys; signal.signal(signal.SIGINT, "
+                       "signal.default_int_handler); from sim.cli import main; "
+                       "sys.exit(main(sys.argv[1:]))"]
+
+
 def start(script_path: str, *extra: str) -> subprocess.Popen:
     """``vethlab run --backend kernel SCRIPT`` as a child process (no shell)."""
-    return subprocess.Popen(VETHLAB + ["run", "--backend", "kernel", *extra, script_path],
+    return subprocess.Popen(INTERACTIVE_VETHLAB + ["run", "--backend", "kernel", *extra,
+                                                   script_path],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=child_env())
 

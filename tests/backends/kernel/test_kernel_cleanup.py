@@ -14,7 +14,9 @@ from sim.commands import Ping
 from kernel_lab import PYTHON, SEED, child_env, host_state
 
 CHILD = """
-import sys, time
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal, even if
+# this test run is a background job (SIGINT ignored, and inherited)
 from backends.kernel import KernelBackend
 from sim.commands import NetnsAdd, LinkAddVeth
 b = KernelBackend()
@@ -45,8 +47,10 @@ def test_close_removes_everything_and_host_unchanged():
     assert host_state() == before
 
 
-def _start_child() -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([PYTHON, "-c", CHILD], stdout=subprocess.PIPE, text=True,
+def _start_child(sigint_ignored: bool = False) -> tuple[subprocess.Popen, str]:
+    code = CHILD.replace("signal.default_int_handler", "signal.SIG_IGN") if sigint_ignored \
+        else CHILD
+    proc = subprocess.Popen([PYTHON, "-c", code], stdout=subprocess.PIPE, text=True,
                             env=child_env())
     prefix = proc.stdout.readline().strip()
     assert prefix.startswith("vl"), prefix
@@ -65,6 +69,20 @@ def test_sigint_leaves_nothing():
     proc, prefix = _start_child()
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=10)
+    assert _ours(prefix) == []
+
+
+def test_ignored_sigint_does_not_tear_the_run_down():
+    # started ignoring SIGINT (a background job): Ctrl-C cannot stop it, so the run keeps
+    # its namespaces; SIGTERM still removes them
+    proc, prefix = _start_child(sigint_ignored=True)
+    try:
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        assert proc.poll() is None and len(_ours(prefix)) == 2
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
     assert _ours(prefix) == []
 
 
