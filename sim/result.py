@@ -12,7 +12,7 @@ from typing import Any
 from sim.trace import Event, Frame
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a 10,000-namespace lab keeps 70,000
 class CommandResult:
     """One command's outcome, as a terminal would have shown it.
 

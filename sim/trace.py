@@ -8,7 +8,9 @@ REACHABLE), with the reason when the backend knows it.
 """
 from __future__ import annotations
 
+import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +34,7 @@ class Frame:
                    data=bytes.fromhex(d["hex"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a big lab records tens of thousands
 class Event:
     """A state change: ``kind`` is ``"neigh"`` for neighbour entries.
 
@@ -78,9 +80,12 @@ class FrameLog(MutableSequence[Frame]):
 
     A big lab records millions of frames; a ``Frame`` object each costs ~150 bytes, a row
     here ~20 (a float, an index into the distinct ``(netns, dev, dir)`` triples, and a
-    reference to the frame's bytes, which a flood shares across all its copies).  It reads
-    like a list of ``Frame`` (built on access).  Editing it (tests do) turns it into a
-    plain list first, because edits are rare and columns make them awkward.
+    reference to the frame's bytes, which a flood shares across all its copies).  A
+    bridge flood is one row for all its copies (``record_group``: one time, one data
+    reference, a shared array of triples and the one position left out), expanded when
+    read — a 250-port flood costs ~100 bytes instead of 250 rows.  It reads like a list
+    of ``Frame`` (built on access).  Editing it (tests do) turns it into a plain list
+    first, because edits are rare and columns make them awkward.
 
     ``keep=False`` keeps only the count; ``max_frames`` keeps the first N; ``sink`` sees
     every frame as it is recorded (a pcapng file written while the run goes on).
@@ -100,6 +105,10 @@ class FrameLog(MutableSequence[Frame]):
         self._keys: dict[tuple[str, str, str], int] = {}
         self._triples: list[tuple[str, str, str]] = []
         self._list: list[Frame] | None = None
+        self._n = 0  # frames kept in the columns (a group row holds several)
+        #: row -> (triple indexes, the position left out or -1): the group rows.
+        self._groups: dict[int, tuple[array, int]] = {}
+        self._starts: array | None = None  # first frame of each row, built on demand
         self._limit = (0 if not keep else max_frames if max_frames is not None else -1)
         for f in frames:
             self.record(f.t, f.netns, f.dev, f.dir, f.data)
@@ -108,6 +117,15 @@ class FrameLog(MutableSequence[Frame]):
     def not_kept(self) -> int:
         """Frames recorded but not stored (``keep=False`` or past ``max_frames``)."""
         return self.seen - len(self)
+
+    def _key(self, key: tuple[str, str, str]) -> int:
+        where = self._keys.get(key)
+        if where is None:
+            # Interned: 10,000 namespaces repeat the same few names in their triples.
+            key = tuple(sys.intern(s) for s in key)  # type: ignore[assignment]
+            where = self._keys[key] = len(self._triples)
+            self._triples.append(key)
+        return where
 
     def record(self, t: float, netns: str, dev: str, dir: str, data: bytes) -> None:
         """The hot path: one frame crossed one interface."""
@@ -119,39 +137,92 @@ class FrameLog(MutableSequence[Frame]):
         if self._list is not None:
             self._list.append(Frame(t, netns, dev, dir, data))
             return
-        key = (netns, dev, dir)
-        where = self._keys.get(key)
+        where = self._keys.get((netns, dev, dir))
         if where is None:
-            where = self._keys[key] = len(self._triples)
-            self._triples.append(key)
+            where = self._key((netns, dev, dir))
         if self._t and t < self._t[-1]:
             self.in_order = False
         self._t.append(t)
         self._where.append(where)
         self._data.append(data)
+        self._n += 1
+
+    def group_keys(self, triples: Iterable[tuple[str, str, str]]) -> array:
+        """The triples of a flood's copies as indexes, for ``record_group`` (a caller
+        keeps the array and passes it with every flood over the same ports)."""
+        return array("I", (self._key(k) for k in triples))
+
+    def record_group(self, t: float, keys: array, skip: int, data: bytes) -> None:
+        """One frame crossed every interface ``keys`` names (from ``group_keys``) but the
+        one at position ``skip`` (-1: none), in that order, all at time ``t``: the same as
+        recording each copy, in a single row."""
+        count = len(keys) - (0 <= skip < len(keys))
+        if count <= 0:
+            return
+        if self.sink is not None or self._list is not None or \
+                (self._limit >= 0 and len(self) + count > self._limit):
+            triples = self._triples
+            for i, k in enumerate(keys):
+                if i != skip:
+                    self.record(t, *triples[k], data)
+            return
+        self.seen += count
+        if self._t and t < self._t[-1]:
+            self.in_order = False
+        self._groups[len(self._t)] = (keys, skip)
+        self._t.append(t)
+        self._where.append(0)
+        self._data.append(data)
+        self._n += count
+
+    def _rows(self) -> Iterator[tuple[float, int, bytes, tuple[array, int] | None]]:
+        groups = self._groups
+        for i, (t, w, d) in enumerate(zip(self._t, self._where, self._data)):
+            yield t, w, d, groups.get(i) if groups else None
 
     def _frame(self, i: int) -> Frame:
-        netns, dev, dir = self._triples[self._where[i]]
-        return Frame(self._t[i], netns, dev, dir, self._data[i])
+        if not self._groups:
+            netns, dev, dir = self._triples[self._where[i]]
+            return Frame(self._t[i], netns, dev, dir, self._data[i])
+        starts = self._starts
+        if starts is None or len(starts) != len(self._t):
+            starts = self._starts = array("Q")
+            n = 0
+            groups = self._groups
+            for row in range(len(self._t)):
+                starts.append(n)
+                g = groups.get(row)
+                n += 1 if g is None else len(g[0]) - (0 <= g[1] < len(g[0]))
+        row = bisect_right(starts, i) - 1
+        g = self._groups.get(row)
+        if g is None:
+            w = self._where[row]
+        else:
+            keys, skip = g
+            off = i - starts[row]
+            w = keys[off if skip < 0 or off < skip else off + 1]
+        netns, dev, dir = self._triples[w]
+        return Frame(self._t[row], netns, dev, dir, self._data[row])
 
     def _materialise(self) -> list[Frame]:
         if self._list is None:
-            self._list = [self._frame(i) for i in range(len(self._t))]
+            self._list = list(self)
             self._t, self._where, self._data = array("d"), array("I"), []
+            self._groups, self._starts, self._n = {}, None, 0
         return self._list
 
     # ---- the Sequence protocol -------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._list) if self._list is not None else len(self._t)
+        return len(self._list) if self._list is not None else self._n
 
     def __getitem__(self, i):  # type: ignore[override]
         if self._list is not None:
             return self._list[i]
         if isinstance(i, slice):
-            return [self._frame(j) for j in range(*i.indices(len(self._t)))]
+            return [self._frame(j) for j in range(*i.indices(self._n))]
         if i < 0:
-            i += len(self._t)
-        if not 0 <= i < len(self._t):
+            i += self._n
+        if not 0 <= i < self._n:
             raise IndexError("frame index out of range")
         return self._frame(i)
 
@@ -159,10 +230,17 @@ class FrameLog(MutableSequence[Frame]):
         if self._list is not None:
             yield from self._list
             return
-        triples, data = self._triples, self._data
-        for i, (t, w) in enumerate(zip(self._t, self._where)):
-            netns, dev, dir = triples[w]
-            yield Frame(t, netns, dev, dir, data[i])
+        triples = self._triples
+        for t, w, data, g in self._rows():
+            if g is None:
+                netns, dev, dir = triples[w]
+                yield Frame(t, netns, dev, dir, data)
+                continue
+            keys, skip = g
+            for j, k in enumerate(keys):
+                if j != skip:
+                    netns, dev, dir = triples[k]
+                    yield Frame(t, netns, dev, dir, data)
 
     def __setitem__(self, i, value) -> None:  # type: ignore[override]
         self._materialise()[i] = value

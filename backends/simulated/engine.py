@@ -13,6 +13,7 @@ current instant.  Everything random (MACs, reachable times, IP IDs) comes from o
 from __future__ import annotations
 
 import random
+from functools import partial
 from typing import Callable
 
 import simpy
@@ -27,6 +28,8 @@ from sim.model import RouteLookup
 from sim.wire import IPPROTO_ICMP, mac_str
 
 from backends.base import Backend
+from backends.simulated import flood
+from backends.simulated.flood import FloodPlan
 from backends.simulated.ping import PingRun, resolve
 from backends.simulated.stack.actions import Action, ArmTimer, Emit, Loopback, ToSockets
 from backends.simulated.stack.ipv4 import ip_output
@@ -60,6 +63,8 @@ class SimulatedBackend(Backend):
         #: (id(Netns), device) -> packet-socket listeners (arping) for frames arriving there.
         self._taps: dict[tuple[int, str], list[Callable[[bytes, float], None]]] = {}
         self._pings = 0
+        #: id(bridge device) -> how its floods go at the current epoch (flood.py).
+        self._plans: dict[int, FloodPlan] = {}
 
     # ---- the Backend interface -------------------------------------------------------------
     def now(self) -> float:
@@ -225,12 +230,7 @@ class SimulatedBackend(Backend):
             batch.append(fn)
             return
         batch = self._batches[when] = [fn]
-        env.timeout(delay).callbacks.append(lambda _ev: self._run_batch(when, batch))
-
-    def _run_batch(self, when: float, batch: list[Callable[[], None]]) -> None:
-        del self._batches[when]  # closed: what is scheduled from here on runs later
-        for fn in batch:
-            fn()
+        env.timeout(delay).callbacks.append(_Batch(self._batches, when, batch))
 
     def _do(self, ns: Netns, actions: list[Action], rx_t: float) -> None:
         for a in actions:
@@ -239,7 +239,7 @@ class SimulatedBackend(Backend):
             elif isinstance(a, Emit):
                 self._transmit(ns, a.dev, a.data)
             elif isinstance(a, ArmTimer):
-                self.at(a.at, lambda a=a: self._timer(ns, a))
+                self.at(a.at, partial(self._timer, ns, a))  # smaller than a closure
             elif isinstance(a, Loopback):
                 self.at(self.now() + LOOPBACK_DELAY, lambda p=a.packet: self._loop(ns, p))
             elif isinstance(a, ToSockets):
@@ -268,19 +268,19 @@ class SimulatedBackend(Backend):
         self.frame_log.record(now, ns.name, dev.name, "out", data)
         peer = dev.peer
         peer_ns = self.world.namespaces.get(peer.netns)
+        self.at(now + XMIT_DELAY, lambda: self._arrive(peer_ns, peer, data))
 
-        def arrive() -> None:
-            if peer_ns is None or not self._alive(peer_ns) or \
-                    peer_ns.devices.get(peer.index) is not peer or not peer.up:
-                return
-            t_in = self.now()
-            self.frame_log.record(t_in, peer_ns.name, peer.name, "in", data)
-            if peer.master is not None and peer.master.bridge is not None:
-                self._bridge_input(peer_ns, peer, data)  # br_handle_frame: rx_handler
-                return
-            self.at(t_in + STACK_DELAY, lambda: self._receive(peer_ns, peer.name, data, t_in))
-
-        self.at(now + XMIT_DELAY, arrive)
+    def _arrive(self, peer_ns: Netns | None, peer: Device, data: bytes) -> None:
+        """The frame comes in on the peer end (``peer_ns`` as it was when it left)."""
+        if peer_ns is None or not self._alive(peer_ns) or \
+                peer_ns.devices.get(peer.index) is not peer or not peer.up:
+            return
+        t_in = self.now()
+        self.frame_log.record(t_in, peer_ns.name, peer.name, "in", data)
+        if peer.master is not None and peer.master.bridge is not None:
+            self._bridge_input(peer_ns, peer, data)  # br_handle_frame: rx_handler
+            return
+        self.at(t_in + STACK_DELAY, lambda: self._receive(peer_ns, peer.name, data, t_in))
 
     # ---- bridges (stack/bridge.py decides, the engine moves the frames) --------------------
     def _bridge_xmit(self, ns: Netns, br: "Device", data: bytes) -> None:
@@ -290,7 +290,10 @@ class SimulatedBackend(Backend):
             return
         self._count_frame()
         self.frame_log.record(self.now(), ns.name, br.name, "out", data)
-        for port in br.bridge.output(mac_str(data[:6]), self.now()):  # type: ignore[union-attr]
+        outs = br.bridge.output(mac_str(data[:6]), self.now())  # type: ignore[union-attr]
+        if len(outs) > 1 and self._flood(ns, br, outs, None, data):
+            return
+        for port in outs:
             self._transmit(ns, port.name, data)
 
     def _bridge_input(self, ns: Netns, port: "Device", data: bytes) -> None:
@@ -299,12 +302,18 @@ class SimulatedBackend(Backend):
         if br is None or br.bridge is None or len(data) < 14:
             return
         outs, local = br.bridge.input(port, mac_str(data[:6]), mac_str(data[6:12]), self.now())
-        for out in outs:
-            self._transmit(ns, out.name, data)
+        if not (len(outs) > 1 and self._flood(ns, br, outs, port, data)):
+            for out in outs:
+                self._transmit(ns, out.name, data)
         if local:
             t_in = self.now()
             self.frame_log.record(t_in, ns.name, br.name, "in", data)
             self.at(t_in + STACK_DELAY, lambda: self._receive(ns, br.name, data, t_in))
+
+    def _flood(self, ns: Netns, br: "Device", outs: list["Device"], came_in: "Device | None",
+               data: bytes) -> bool:
+        """A flood's copies as one group (``flood.py``); False: send them one by one."""
+        return flood.send(self, ns, br, outs, came_in, data)
 
     def route_get(self, cmd: RouteGet) -> RouteLookup:
         from backends.simulated.stack.rtable import route_get
@@ -325,6 +334,24 @@ class SimulatedBackend(Backend):
                                        ttl=ttl, df=True), rx_t=self.now())
 
         self.at(self.now() + PING_SEND_DELAY, go)
+
+
+class _Batch:
+    """The callbacks due at one instant, run by one simpy event (``SimulatedBackend.at``).
+
+    A small object rather than a closure: a 10,000-namespace lab ends with tens of
+    thousands of neighbour timers still pending."""
+
+    __slots__ = ("batches", "when", "fns")
+
+    def __init__(self, batches: dict[float, list[Callable[[], None]]], when: float,
+                 fns: list[Callable[[], None]]):
+        self.batches, self.when, self.fns = batches, when, fns
+
+    def __call__(self, _ev: object) -> None:
+        del self.batches[self.when]  # closed: what is scheduled from here on runs later
+        for fn in self.fns:
+            fn()
 
 
 class _Host:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipaddress
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sim.wire.errors import WireError
 from sim.wire.ethernet import ETH_P_IP, mac_bytes, mac_str
@@ -15,6 +16,7 @@ ARP_LEN = 28
 _HDR = struct.Struct("!HHBBH")
 
 
+@lru_cache(maxsize=1 << 16)  # a lab has few addresses and sends each in many packets
 def ip_bytes(addr: str) -> bytes:
     """Dotted quad -> 4 bytes; WireError when it is not an IPv4 address."""
     try:

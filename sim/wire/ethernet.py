@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sim.wire.errors import WireError
 
@@ -18,6 +19,7 @@ BROADCAST = "ff:ff:ff:ff:ff:ff"
 ZERO_MAC = "00:00:00:00:00:00"
 
 
+@lru_cache(maxsize=1 << 16)  # a lab has few MACs and sends each in many frames
 def mac_bytes(mac: str) -> bytes:
     """``"02:00:00:00:00:01"`` -> 6 bytes; WireError on anything else."""
     parts = mac.split(":")

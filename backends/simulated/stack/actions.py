@@ -20,7 +20,7 @@ class Emit:
     data: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands pend in a big lab
 class ArmTimer:
     """Call ``Netns.neigh_timer(dev, ip, gen, now)`` at time ``at``.
 

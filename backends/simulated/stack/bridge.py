@@ -27,6 +27,7 @@ Pure: functions take ``now`` and return where frames go; the engine transmits th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sim.model import BridgePort, FdbEntry
@@ -48,7 +49,9 @@ ALL_HOSTS_V4 = "01:00:5e:00:00:01"
 SNOOPERS = ("01:00:5e:00:00:6a", "33:33:00:00:00:6a")
 
 
+@lru_cache(maxsize=1 << 16)
 def _mac_key(mac: str) -> bytes:
+    """Cached: every port joining a 250-port bridge compares all the port addresses."""
     return bytes(int(x, 16) for x in mac.split(":"))
 
 
@@ -85,6 +88,8 @@ class Bridge:
     #: No learned entry was updated before this (a lower bound): ``expire`` has nothing
     #: to do until ``now`` is ``ageing_time`` past it.
     _oldest: float = float("inf")
+    #: mac -> its entry, for ``find``; None: to be rebuilt from ``fdb``.
+    _by_mac: dict[str, FdbRecord] | None = None
 
     # ---- states ------------------------------------------------------------------------
     def port_state(self, port: "Device") -> str:
@@ -106,14 +111,37 @@ class Bridge:
     def carrier(self) -> bool:
         if not self.had_ports:
             return True
-        return bool(self.forwarding_ports())
+        # Any forwarding port will do: stop at the first (configuring a 250-port bridge
+        # asks this after every command, with nothing cached meanwhile).
+        return any(self.port_state(p) == "forwarding" for p in self.ports)
 
     # ---- the fdb -----------------------------------------------------------------------
     def find(self, mac: str) -> FdbRecord | None:
-        for f in self.fdb:
-            if f.mac == mac:
-                return f
-        return None
+        """The entry for ``mac`` (at most one: ``add_local``/``learn`` check first).
+
+        Through an index, kept up to date by the edits below and rebuilt after the fdb
+        is replaced wholesale: every frame through a 250-port bridge looks its
+        destination up."""
+        idx = self._by_mac
+        if idx is None:
+            idx = self._by_mac = {}
+            for f in reversed(self.fdb):  # the first of any duplicates wins, as a scan
+                idx[f.mac] = f
+        return idx.get(mac)
+
+    def _insert(self, f: FdbRecord) -> None:
+        self.fdb.insert(0, f)
+        if self._by_mac is not None:
+            self._by_mac[f.mac] = f
+
+    def _remove(self, f: FdbRecord) -> None:
+        self.fdb.remove(f)
+        self._by_mac = None
+
+    def _replace(self, fdb: list[FdbRecord]) -> None:
+        if len(fdb) != len(self.fdb):
+            self._by_mac = None
+        self.fdb = fdb
 
     def add_local(self, port: "Device | None", mac: str) -> None:
         """fdb_add_local(): a local entry stays if one exists; a learned one is replaced."""
@@ -123,8 +151,8 @@ class Bridge:
         if f is not None:
             if f.local:
                 return
-            self.fdb.remove(f)
-        self.fdb.insert(0, FdbRecord(mac, port, local=True))
+            self._remove(f)
+        self._insert(FdbRecord(mac, port, local=True))
 
     def _delete_local(self, f: FdbRecord, gone: "Device | None") -> None:
         """fdb_delete_local(): hand the entry to another owner of the address, if any."""
@@ -134,7 +162,7 @@ class Bridge:
         elif gone is not None and self.dev.mac == f.mac:
             f.port = None
         else:
-            self.fdb.remove(f)
+            self._remove(f)
 
     def change_mac(self, new: str) -> None:
         """br_fdb_change_mac_address() after the bridge's address changed."""
@@ -149,21 +177,25 @@ class Bridge:
         """br_stp_recalculate_bridge_id(): the lowest port address (zero without ports)."""
         if self.addr_set:
             return
-        addr = ZERO_MAC
-        for p in self.ports:
-            if addr == ZERO_MAC or _mac_key(p.mac) < _mac_key(addr):
-                addr = p.mac
+        macs = [p.mac for p in self.ports]
+        if ZERO_MAC not in macs:  # the loop below is then min(), done in C
+            addr = min(macs, key=_mac_key) if macs else ZERO_MAC
+        else:
+            addr = ZERO_MAC
+            for mac in macs:
+                if addr == ZERO_MAC or _mac_key(mac) < _mac_key(addr):
+                    addr = mac
         if addr != self.dev.mac:
             self.change_mac(addr)
 
     def flush_dynamic(self, port: "Device") -> None:
-        self.fdb = [f for f in self.fdb if f.local or f.port is not port]
+        self._replace([f for f in self.fdb if f.local or f.port is not port])
 
     def expire(self, now: float) -> None:
         """br_fdb_cleanup(): learned entries not refreshed for ``ageing_time`` go."""
         if now - self._oldest < self.ageing_time:
             return  # every learned entry was updated at or after _oldest: none is due
-        self.fdb = [f for f in self.fdb if f.local or now - f.updated < self.ageing_time]
+        self._replace([f for f in self.fdb if f.local or now - f.updated < self.ageing_time])
         self._oldest = min((f.updated for f in self.fdb if not f.local), default=float("inf"))
 
     def learn(self, port: "Device", mac: str, now: float) -> None:
@@ -173,7 +205,7 @@ class Bridge:
         self.expire(now)
         f = self.find(mac)
         if f is None:
-            self.fdb.insert(0, FdbRecord(mac, port, local=False, updated=now))
+            self._insert(FdbRecord(mac, port, local=False, updated=now))
             self._oldest = min(self._oldest, now)
         elif not f.local:
             f.port, f.updated = port, now
@@ -197,7 +229,7 @@ class Bridge:
             if f.local:
                 self._delete_local(f, port)
             else:
-                self.fdb.remove(f)
+                self._remove(f)
         self.recalc_address()
 
     def port_mac_changed(self, port: "Device", old: str) -> None:
@@ -209,12 +241,20 @@ class Bridge:
         self.recalc_address()
 
     def sync(self) -> None:
-        """After a configuration change: ports that stopped forwarding lose learned
-        entries (br_stp_disable_port -> br_fdb_delete_by_port)."""
+        """After a configuration change: ports that stopped forwarding forget what they
+        learned (br_stp_disable_port -> br_fdb_delete_by_port).
+
+        An entry is only learned on a forwarding port, and every change of a port's state
+        is followed by a sync, so "ports that stopped forwarding since the last sync" are
+        exactly the ports holding learned entries that are not forwarding now.  With
+        nothing learned (``_oldest`` is infinite: a lab being built) there is nothing to
+        do — a 250-port bridge is synced after each of its 1,500 set-up commands.
+        """
+        if self._oldest == float("inf"):
+            return
         now_fwd = {id(p) for p in self.forwarding_ports()}
-        for p in self.ports:
-            if id(p) in self.forwarding and id(p) not in now_fwd:
-                self.flush_dynamic(p)
+        self._replace([f for f in self.fdb
+                       if f.local or f.port is None or id(f.port) in now_fwd])
         self.forwarding = now_fwd
 
     # ---- frames ------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def jiffies_to_clock_t(j: int) -> int:
     return j * USER_HZ // HZ
 
 
-@dataclass
+@dataclass(slots=True)  # one per device: 10,000 namespaces hold 20,000
 class NeighParms:
     """``struct neigh_parms`` of one device; time fields in jiffies."""
 

@@ -15,6 +15,8 @@ so a lab's FAILED and STALE entries stay forever, as here), proxy ARP, ``app_sol
 """
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from sim.trace import Event
 
 from backends.simulated.stack.neigh_parms import HZ, NeighParms
@@ -29,8 +31,17 @@ from backends.simulated.stack.neigh_state import (  # noqa: F401 - re-exported
 )
 
 
+#: ``Event.extra`` of neighbour events, shared (read-only views): a big lab records
+#: tens of thousands of them, and a dict each was a tenth of its memory.
+_NETLINK = {True: MappingProxyType({"netlink": True}),
+            False: MappingProxyType({"netlink": False})}
+
+
 class NeighbourTable:
     """The ARP entries of one device (``ip neigh show dev DEV``) and its parameters."""
+
+    # Every device has one: a 10,000-namespace lab holds 20,000 (no per-object dict).
+    __slots__ = ("netns", "dev", "parms", "_reachable_override", "entries", "_gen")
 
     def __init__(self, netns: str, dev: str, reachable_time: float | None = None,
                  parms: NeighParms | None = None):
@@ -62,7 +73,7 @@ class NeighbourTable:
         lladdr = e.lladdr if state in VALID else None
         out.append(Event(t=now, netns=self.netns, dev=self.dev, kind="neigh", subject=e.ip,
                          old=old, new=state, lladdr=lladdr, reason=reason,
-                         extra={"netlink": netlink}))
+                         extra=_NETLINK[netlink]))
 
     def _arm(self, e: NeighEntry, at: float, out: list[NeighAction]) -> None:
         self._gen += 1

@@ -62,6 +62,8 @@ class Netns:
         d = self._by_name.get(name)
         if d is not None and d.name == name and self.devices.get(d.index) is d:
             return d
+        if d is None and len(self._by_name) == len(self.devices):
+            return None  # attach/detach keep the index complete: the name is not here
         d = next((d for d in self.devices.values() if d.name == name), None)
         if d is not None:
             self._by_name[name] = d
@@ -85,6 +87,7 @@ class Netns:
             dev.index = self.alloc_index()
         dev.netns = self.name
         self.devices[dev.index] = dev
+        self._by_name[dev.name] = dev
         self.addrs[dev.name] = []
         self.neigh[dev.name] = nd.NeighbourTable(self.name, dev.name,
                                                  nd.rand_reach_time(self.rng))
@@ -92,6 +95,8 @@ class Netns:
     def detach(self, dev: Device) -> None:
         """Unregister ``dev``: its addresses, routes and neighbour entries go with it."""
         del self.devices[dev.index]
+        if self._by_name.get(dev.name) is dev:
+            del self._by_name[dev.name]
         self.addrs.pop(dev.name, None)
         self.neigh.pop(dev.name, None)
         self.devconf.pop(dev.name, None)
