@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from backends.base import Backend
 from sim import show
+from sim.collector import collector_paused
 from sim.commands import (
     AddrAdd, AddrDel, AddrShow, Arping, BridgeFdbShow, BridgeLinkShow, Command,
     DEFAULT_PING_COUNT, LinkAddBridge, LinkAddVeth, LinkDel, LinkSet, LinkShow, NeighDel,
@@ -94,12 +95,14 @@ def _record_macs(backend: Backend, macs: dict[str, str],
     ``only``: the namespaces a command can change MACs in (default: all of them).  A
     backend may offer ``mac_owners(netns)`` — ``(mac, dev)`` pairs without building a
     whole snapshot — which the simulator does: a 250-port bridge lab records MACs 250
-    times.
+    times.  MACs do not wait for linkwatch, so only the snapshot path settles: the
+    kernel backend's settle dumps every namespace, once per ``link set … master``.
     """
-    backend.settle()
+    owners = getattr(backend, "mac_owners", None)
+    if owners is None:
+        backend.settle()
     names = only if only is not None else \
         [ROOT_NS] + [e.name for e in backend.netns_list().entries]
-    owners = getattr(backend, "mac_owners", None)
     for ns in names:
         if owners is not None:
             for mac, dev in owners(ns):
@@ -218,16 +221,21 @@ def execute(script: Script, backend: Backend,
     runner = Runner(backend, script.path)
     pbar = bar(len(script.commands), f"{backend.name}: {script.path}", progress)
     log = getattr(backend, "frame_log", None)
-    try:
-        for i, cmd in enumerate(script.commands):
-            result = runner.step(cmd)
-            if on_result is not None:
-                on_result(result)
-            pbar.update(1)
-            if progress and isinstance(log, FrameLog) and i % 64 == 0:
-                pbar.set_postfix_str(f"{log.seen} frames", refresh=False)
-            if runner.stopped is not None:
-                break
-    finally:
-        pbar.close()
-    return runner.collect()
+    # the simulator's lab is a big, long-lived object graph (see sim.collector); a kernel
+    # run is small in memory and long in time (pyroute2 makes cyclic garbage), so its
+    # collector keeps running
+    with collector_paused(backend.name == "sim"):
+        try:
+            for i, cmd in enumerate(script.commands):
+                result = runner.step(cmd)
+                if on_result is not None:
+                    on_result(result)
+                pbar.update(1)
+                if progress and isinstance(log, FrameLog) and i % 64 == 0:
+                    pbar.set_postfix_str(f"{log.seen} frames", refresh=False)
+                if runner.stopped is not None:
+                    break
+        finally:
+            pbar.close()
+        return runner.collect()
+

@@ -8,7 +8,7 @@ every Command records, and ``dispatch`` — the registry's entry point — so th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, TypeVar
 
 from sim.commands import Command
@@ -35,7 +35,8 @@ class Context:
 
     def inside(self, netns: str) -> "Context":
         """The context of a command that ``ip netns exec NS`` / ``ip -n NS`` runs."""
-        return replace(self, netns=netns, nested=True)
+        # Not dataclasses.replace(): this runs for every ``-n NS`` line of a big lab.
+        return Context(netns, self.line, self.text, True, self.dispatch)
 
 
 class Args:

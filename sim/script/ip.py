@@ -64,6 +64,8 @@ _OBJECTS = [
     "netns", "netconf", "vrf", "sr", "nexthop", "mptcp", "ioam", "help", "stats",
 ]
 _SUPPORTED_OBJECTS = "address, link, neighbour, netns, route"
+#: word -> the object it abbreviates (None: none); a big lab asks the same few.
+_OBJECT_OF: dict[str, str | None] = {}
 
 
 def _verbs(*names: str) -> list[tuple[str, bool]]:
@@ -288,7 +290,11 @@ def parse_ip(argv: list[str], ctx: Context) -> Command:
     if not args:
         raise LineError(f'vethlab: "ip" needs an object (supported: {_SUPPORTED_OBJECTS})')
     word = args.pop()
-    obj = next((o for o in _OBJECTS if matches(word, o)), None)
+    obj = _OBJECT_OF.get(word, _OBJECTS)
+    if obj is _OBJECTS:  # not asked before
+        obj = next((o for o in _OBJECTS if matches(word, o)), None)
+        if len(_OBJECT_OF) < 1024:
+            _OBJECT_OF[word] = obj
     if obj is None:
         raise LineError(f'Object "{word}" is unknown, try "ip help".')
     handler = _HANDLERS.get(obj)

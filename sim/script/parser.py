@@ -7,10 +7,10 @@ with ``ScriptError(path, line, message)`` so a lab never half-builds a topology.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from sim.collector import collector_paused
 from sim.commands import Command, Script
 from sim.script.bridge import parse_bridge
 from sim.errors import ScriptError
@@ -61,7 +61,7 @@ def parse_argv(argv: list[str], ctx: Context) -> Command:
         raise LineError(
             f'vethlab: unsupported command "{argv[0]}" (supported: {", ".join(tools())})'
         )
-    return tool(argv, replace(ctx, dispatch=parse_argv))
+    return tool(argv, Context(ctx.netns, ctx.line, ctx.text, ctx.nested, parse_argv))
 
 
 def parse_line(text: str, *, line: int = 0, netns: str = ROOT_NS) -> Command | None:
@@ -84,6 +84,11 @@ def parse(text: str, path: str = "<lab>", lenient_output: bool = False) -> Scrip
     markdown text, where they are prose and the commands' printed output).  Without
     prompts, every non-blank, non-comment line is a command.
     """
+    with collector_paused():  # a 60,000-line lab: see sim/collector.py
+        return _parse(text, path, lenient_output)
+
+
+def _parse(text: str, path: str, lenient_output: bool) -> Script:
     commands: list[Command] = []
     for src in source_lines(text, lenient_output=lenient_output):
         if src.is_output:

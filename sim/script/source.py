@@ -52,6 +52,8 @@ def check_line(text: str) -> None:
     if size > MAX_LINE_BYTES:
         raise LineError(f"vethlab: this line is {size} bytes long; a lab line may have at "
                         f"most {MAX_LINE_BYTES}")
+    if text.isascii() and text.isprintable():
+        return  # no control character, no undecodable byte: the common case, in C
     for column, c in enumerate(text, 1):
         if 0xDC80 <= ord(c) <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
             raise LineError(f"vethlab: byte 0x{ord(c) - 0xDC00:02x} at column {column} is "

@@ -171,7 +171,21 @@ def keyword(word: str, table: list[tuple[str, bool]]) -> str | None:
     ``matches``; the table keeps that order, so ``a`` is ``address`` but ``t`` is
     ``txqueuelen`` (it is tested before ``type``), exactly as the real ``ip`` reads them.
     """
+    key = (id(table), word)
+    hit = _KEYWORDS.get(key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    found = None
     for name, abbreviable in table:
         if word == name or (abbreviable and matches(word, name)):
-            return name
-    return None
+            found = name
+            break
+    if len(_KEYWORDS) >= 4096:
+        _KEYWORDS.clear()
+    _KEYWORDS[key] = (table, found)
+    return found
+
+
+#: (id(table), word) -> (table, keyword): a 60,000-line lab asks the same few questions.
+#: The table itself is kept to check the id still names it.
+_KEYWORDS: dict[tuple[int, str], tuple[list[tuple[str, bool]], str | None]] = {}

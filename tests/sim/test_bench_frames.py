@@ -122,10 +122,12 @@ def test_bench_quick_sim_only_prints_every_figure(capsys, monkeypatch):
 
     monkeypatch.setattr(bench, "demo_time", lambda: (0.1, []))
     monkeypatch.setattr(bench, "sim_scale", lambda n, p, keep_frames=True: (0.1, 0.2, 100))
-    monkeypatch.setattr(bench, "traced_peak", lambda n, p: 1000 * n * (p + 1))
+    monkeypatch.setattr(bench, "traced_peak",
+                        lambda n, p, keep_frames=True: 1000 * n * (p + 1))
     monkeypatch.setattr(bench, "sim_node", lambda p, c: (0.5, 1000))
     args = argparse.Namespace(quick=True, backend="sim", no_progress=True)
     assert bench.main(args, out := io.StringIO()) == 0
     text = out.getvalue()
-    for figure in ("floor", "frames/s", "build", "peak memory", "kernel backend", "demo"):
+    for figure in ("floor", "frames/s", "build", "peak memory", "keep_frames=False",
+                   "kernel backend", "demo"):
         assert figure in text
