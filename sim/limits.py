@@ -88,6 +88,17 @@ def arping_duration(cmd: Arping) -> float:
     return count if cmd.deadline is None else min(count, cmd.deadline)
 
 
+def _program_refusal(tool: str, what: str, count: int, secs: float,
+                     limits: Limits) -> str | None:
+    if count > limits.max_ping_count:
+        return (f"vethlab: {tool} -c {count}: the kernel backend sends at most "
+                f"{limits.max_ping_count} {what} per {tool} ({Limits.flag('max_ping_count')})")
+    if secs > limits.max_ping_time:
+        return (f"vethlab: this {tool} could run {_fmt(secs)} s; the kernel backend stops "
+                f"programs at {_fmt(limits.max_ping_time)} s ({Limits.flag('max_ping_time')})")
+    return None
+
+
 def program_refusal(cmd: Command, limits: Limits) -> str | None:
     """Why the kernel backend must not run ``cmd`` (a ping, arping or sleep), or None.
 
@@ -95,26 +106,12 @@ def program_refusal(cmd: Command, limits: Limits) -> str | None:
     bounded; the message names the flag that raises the bound.
     """
     if isinstance(cmd, Ping):
-        if cmd.effective_count > limits.max_ping_count:
-            return (f"vethlab: ping -c {cmd.effective_count}: the kernel backend sends at "
-                    f"most {limits.max_ping_count} echo requests per ping "
-                    f"({Limits.flag('max_ping_count')})")
-        secs = ping_duration(cmd)
-        if secs > limits.max_ping_time:
-            return (f"vethlab: this ping could run {_fmt(secs)} s; the kernel backend stops "
-                    f"programs at {_fmt(limits.max_ping_time)} s "
-                    f"({Limits.flag('max_ping_time')})")
-    elif isinstance(cmd, Arping):
-        if cmd.effective_count > limits.max_ping_count:
-            return (f"vethlab: arping -c {cmd.effective_count}: the kernel backend sends at "
-                    f"most {limits.max_ping_count} probes per arping "
-                    f"({Limits.flag('max_ping_count')})")
-        secs = arping_duration(cmd)
-        if secs > limits.max_ping_time:
-            return (f"vethlab: this arping could run {_fmt(secs)} s; the kernel backend "
-                    f"stops programs at {_fmt(limits.max_ping_time)} s "
-                    f"({Limits.flag('max_ping_time')})")
-    elif isinstance(cmd, Sleep) and cmd.seconds > limits.max_ping_time:
+        return _program_refusal("ping", "echo requests", cmd.effective_count,
+                                ping_duration(cmd), limits)
+    if isinstance(cmd, Arping):
+        return _program_refusal("arping", "probes", cmd.effective_count,
+                                arping_duration(cmd), limits)
+    if isinstance(cmd, Sleep) and cmd.seconds > limits.max_ping_time:
         return (f"vethlab: sleep {_fmt(cmd.seconds)}: the kernel backend waits at most "
                 f"{_fmt(limits.max_ping_time)} s at a time ({Limits.flag('max_ping_time')})")
     return None

@@ -16,19 +16,11 @@ import pytest
 
 from host_snapshot import VETHLAB, entries_of, snapshot, start, wait_for_entries
 from kernel_lab import child_env
+from tests.conformance.arp_lab import SETUP_FIXED_MACS
 
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("kernel_ok")]
 
-LAB = """\
-ip netns add ns1
-ip netns add ns2
-ip link add veth1 address 02:00:00:00:00:01 type veth peer name veth1-peer address 02:00:00:00:00:02
-ip link set veth1 netns ns1
-ip link set veth1-peer netns ns2
-ip netns exec ns1 ip addr add 172.16.0.1/24 dev veth1
-ip netns exec ns1 ip link set dev veth1 up
-ip netns exec ns2 ip addr add 172.16.0.2/24 dev veth1-peer
-ip netns exec ns2 ip link set dev veth1-peer up
+LAB = SETUP_FIXED_MACS + """\
 ip netns exec ns1 sysctl -w net.ipv4.ip_forward=1
 ip netns exec ns1 sysctl -w net.ipv4.neigh.default.base_reachable_time_ms=5000
 ip netns exec ns1 sysctl -w net.ipv4.conf.all.arp_ignore=1
