@@ -21,13 +21,15 @@ from backends.kernel import programs, sandbox, state
 from backends.kernel import bridge as bridge_mod
 from backends.kernel import routes as routes_mod
 from backends.kernel import arping as arping_mod
+from backends.kernel import linkwatch
 from backends.kernel import loops as loops_mod
 from backends.kernel import macs as macs_mod
 from backends.kernel import neigh as neigh_mod
+from backends.kernel import nsids
 from backends.kernel import sysctl as sysctl_mod
 from backends.kernel.caps import (CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, NEEDS_ROOT,
                                   effective_caps)
-from backends.kernel.links import (LinkInfo, NetlinkError, NetlinkSocket, iproute_error,
+from backends.kernel.links import (NetlinkError, NetlinkSocket, iproute_error,
                                    parse_mac)
 from sim.commands import (AddrAdd, AddrDel, Command, LinkAddVeth, LinkDel, LinkSet, NetnsAdd,
                           NetnsDel, Ping)
@@ -38,28 +40,6 @@ from sim.limits import DEFAULT_LIMITS, Limits, program_refusal, too_many_namespa
 from sim.model import ROOT_NS, NetnsEntry, NetnsListing, NetnsState, RouteLookup
 from sim.programs import ArpingReport, PingReport
 from sim.trace import Event, Frame
-
-
-#: Longest wait for linkwatch to bring operstate in line with carrier (seconds).  Linkwatch
-#: batches non-urgent events for up to a second; on a loaded machine its work queue runs
-#: later still, and the wait ends as soon as every link agrees, so the bound is generous.
-LINKWATCH_SETTLE = 3.0
-IFF_UP, IFF_RUNNING, IFF_LOWER_UP = 0x1, 0x40, 0x10000
-
-
-def _links(nl: NetlinkSocket) -> list[LinkInfo]:
-    try:
-        return nl.link_infos()
-    except (OSError, NetlinkError):
-        return []
-
-
-def _settled(info: LinkInfo) -> bool:
-    """A link is settled when IFF_RUNNING (operstate up) matches IFF_LOWER_UP (carrier)."""
-    flags = info.flags
-    if not flags & IFF_UP or info.name == "lo":
-        return True
-    return bool(flags & IFF_RUNNING) == bool(flags & IFF_LOWER_UP)
 
 
 def _renames(cmd: Command) -> set[str] | None:
@@ -89,7 +69,6 @@ class KernelBackend(Backend):
         self.limits = limits or DEFAULT_LIMITS
         #: Namespaces that may hold a bridge: only a link change there can close a loop.
         self._bridge_ns: set[str] = set()
-        self._nsids: dict[str, dict[int, str]] = {}  # viewer -> nsid -> script name
         caps = effective_caps()
         if not all(caps & (1 << c) for c in (CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_NET_RAW)):
             raise BackendUnavailable(NEEDS_ROOT)
@@ -102,8 +81,7 @@ class KernelBackend(Backend):
         self._ifnames: dict[str, dict[int, str]] = {}
         #: Namespaces whose ifindex -> name map may be out of date (re-read on demand).
         self._stale_names: set[str] = set()
-        #: viewer -> namespace -> the nsid viewer gives it (see _nsid_for).
-        self._nsid_for_cache: dict[str, dict[str, int | None]] = {}
+        self._ids = nsids.NamespaceIds(self._nl, self._fds)
         self._pings = 0
         self._macs = macs_mod.MacBook(self._nl.get)
         self.capture = capture_mod.Capture(self._t0_real_ns)
@@ -233,23 +211,8 @@ class KernelBackend(Backend):
             self._settle_links()
             self._unsettled = False
 
-    def _settle_links(self, limit: float = LINKWATCH_SETTLE) -> None:
-        """Wait until every link's operstate agrees with its carrier.
-
-        The kernel's linkwatch updates operstate (and so IFF_RUNNING) up to a second
-        after the carrier changes; a person typing the next command never sees the gap,
-        but a program that dumps state microseconds later would print a transient
-        ``NO-CARRIER ... state LOWERLAYERDOWN``.  Waiting here makes listings show what
-        a user at a terminal sees.  Traffic needs it too: until linkwatch activates the
-        device's qdisc (``noop`` → ``noqueue``), everything sent on it is dropped.
-        """
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            # All in one pass: a port's linkwatch run can give its bridge carrier, so a
-            # namespace seen settled earlier may not be any more.
-            if all(_settled(i) for nl in list(self._nl.values()) for i in _links(nl)):
-                return
-            time.sleep(0.001)
+    def _settle_links(self) -> None:
+        linkwatch.wait(lambda: list(self._nl.values()))
 
     def _apply(self, cmd: Command) -> None:
         if isinstance(cmd, NetnsAdd):
@@ -270,8 +233,7 @@ class KernelBackend(Backend):
                 raise CommandError(f'Cannot remove namespace file "/run/netns/{cmd.name}": '
                                    "No such file or directory", rc=1)
             self._remove(cmd.name)
-            self._nsids.clear()
-            self._nsid_for_cache.clear()
+            self._ids.forget()
             self._bridge_ns.discard(cmd.name)
             return
         nl = self._sock(cmd.netns)
@@ -327,46 +289,15 @@ class KernelBackend(Backend):
         if info is None:
             return  # the command fails on its own
         dev = loops_mod.from_infos(cmd.netns, [info])[0]
-        peer_ns = cmd.netns if dev.peer_nsid is None else self._bridge_ns_known_as(
-            cmd.netns, dev.peer_nsid)
+        peer_ns = cmd.netns if dev.peer_nsid is None else self._ids.known_as(
+            cmd.netns, dev.peer_nsid, self._bridge_ns)
         if not loops_mod.may_close(dev, cmd, peer_ns, self._bridge_ns):
             return
         devs = [d for name, nl in list(self._nl.items()) if name in self._bridge_ns
-                for d in loops_mod.from_infos(name, _links(nl))]
-        why = loops_mod.loop_message(cmd, devs, self._nsid_name)
+                for d in loops_mod.from_infos(name, linkwatch.links(nl))]
+        why = loops_mod.loop_message(cmd, devs, self._ids.name_of)
         if why is not None:
             raise CommandError(why, rc=1)
-
-    def _bridge_ns_known_as(self, viewer: str, nsid: int) -> str:
-        """The namespace that may hold a bridge which ``viewer`` calls ``nsid``, or
-        ``""`` (one that holds none).  Asks only about those namespaces — usually one
-        node — instead of mapping every lab namespace's nsid (which, for a hundred
-        pods, was a hundred requests per pod)."""
-        for name in sorted(self._bridge_ns):
-            if name != viewer and self._nsid_for(viewer, name) == nsid:
-                return name
-        return ""
-
-    def _nsid_for(self, viewer: str, name: str) -> int | None:
-        """The nsid ``viewer`` gives namespace ``name`` (cached; only an assigned id is
-        remembered, and a NetnsDel forgets all, as for ``_nsids``)."""
-        known = self._nsid_for_cache.setdefault(viewer, {})
-        if known.get(name) is None:
-            nl, ns = self._nl.get(viewer), self.sandbox.namespaces.get(name)
-            known[name] = nl.nsid_of(ns.fd) if nl is not None and ns is not None else None
-        return known[name]
-
-    def _nsid_name(self, viewer: str, nsid: int) -> str | None:
-        """The script name of the namespace ``viewer`` knows as ``nsid`` (cached: an nsid
-        stays put while both namespaces live; a miss re-reads, a NetnsDel forgets all)."""
-        known = self._nsids.get(viewer, {})
-        if nsid not in known:
-            nl = self._nl.get(viewer)
-            if nl is None:
-                return None
-            fds = {k: v for k, v in self._fds().items() if k != viewer}
-            known = self._nsids[viewer] = state.nsid_map(nl, fds)
-        return known.get(nsid)
 
     @staticmethod
     def _master_index(nl: NetlinkSocket, cmd: LinkSet) -> int | None:
