@@ -353,5 +353,9 @@ class World:
         for g in gone:  # fib_del_ifaddr(): routes naming it as src; all with the last one
             rtable.flush_src(ns, g.local)
         if not ns.addrs[dev.name]:
+            # fib_disable_ip(): the last address takes every route through the device
+            # and, through arp_ifdown(), its whole ARP table (PERMANENT entries too)
             rtable.flush_dev(ns, dev.name)
+            return [(ns, ns.flush_neigh(dev.name, now, "last IPv4 address removed: "
+                                        "neighbour entries flushed (arp_ifdown)"))]
         return []

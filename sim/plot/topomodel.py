@@ -168,6 +168,10 @@ def from_commands(run: "Run") -> Topology:
             cidr = cmd.cidr if "/" in cmd.cidr else cmd.cidr + "/32"
             if it and cidr in it.addresses:
                 it.addresses.remove(cidr)
+        elif isinstance(cmd, C.AddrFlush):
+            it = topo.ifaces.get((ns, cmd.dev))
+            if it:
+                it.addresses.clear()
     # a namespace that ends up empty (root, once the veth ends moved out) is not drawn,
     # unless the lab made it on purpose
     used = {e[0] for e in topo.ifaces}

@@ -12,13 +12,16 @@ to the registry through ``Context.dispatch``.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable
 
 from sim.commands import (
     AddrAdd,
     AddrDel,
+    AddrFlush,
     AddrShow,
     Command,
+    IpListing,
     LinkShow,
     NeighShow,
     NetnsAdd,
@@ -48,7 +51,8 @@ Handler = Callable[[Args, Context], Command]
 # ip.c main(): global options in the order they are tested.
 _GLOBAL_OPTIONS: list[tuple[str, bool]] = [
     ("-loops", True), ("-family", True), ("-4", False), ("-6", False), ("-0", False),
-    ("-M", False), ("-B", False), ("-stats", True), ("-statistics", True),
+    ("-M", False), ("-B", False), ("-human", True), ("-human-readable", True),
+    ("-iec", True), ("-stats", True), ("-statistics", True),
     ("-details", True), ("-resolve", True), ("-oneline", True), ("-timestamp", True),
     ("-tshort", True), ("-Version", True), ("-force", True), ("-batch", True),
     ("-brief", True), ("-json", True), ("-pretty", True), ("-rcvbuf", True),
@@ -159,7 +163,14 @@ def _addr(args: Args, ctx: Context) -> Command:
         return _addr_modify(args, ctx, AddrDel, "delete")
     if verb in ("list", "show", "lst"):
         return ctx.make(AddrShow, dev=list_dev(args, "address"))
-    raise _not_modelled("address", verb, "ip address add|delete|show")
+    if verb == "flush":
+        if not args:
+            raise LineError("Flush requires arguments.")
+        dev = list_dev(args, "address")
+        if dev is None:
+            raise LineError("Flush requires arguments.")
+        return ctx.make(AddrFlush, dev=dev)
+    raise _not_modelled("address", verb, "ip address add|delete|flush|show")
 
 
 # ---- ip route / ip neigh ---------------------------------------------------------------
@@ -266,8 +277,31 @@ _HANDLERS: dict[str, Handler] = {
 }
 
 
-def _global_options(args: Args, ctx: Context) -> Context:
-    """Consume ``ip``'s leading options; only ``-n``/``-netns NS`` is modelled."""
+#: read_family()'s words; the lab models IPv4 only.
+_FAMILIES = {"inet": "inet", "inet6": "inet6", "link": "link", "mpls": "mpls",
+             "bridge": "bridge"}
+_FAMILY_FLAGS = {"-4": "inet", "-6": "inet6", "-0": "link", "-M": "mpls", "-B": "bridge"}
+_MODELLED_OPTIONS = ("-n NETNS, -4, -f inet, -br[ief], -o[neline], "
+                     "-c[olor][=always|auto|never]")
+
+
+def _color(opt: str) -> bool | None:
+    """matches_color(): ``-c[olor][=always|auto|never]``; ``-c`` alone (or ``-c=``) is
+    ``always``.  Returns whether to paint (``auto``: the lab's output is not a terminal)
+    or None when ``opt`` is not a colour option."""
+    head, _, value = opt.partition("=")
+    if not matches(head, "-color"):
+        return None
+    if value in ("", "always"):
+        return True
+    if value in ("auto", "never"):
+        return False
+    return None
+
+
+def _global_options(args: Args, ctx: Context, opts: dict[str, object]) -> Context:
+    """Consume ``ip``'s leading options into ``opts`` (listing options, as iproute2's
+    globals: the last of ``-4``/``-6``/``-f`` wins) and return where the command runs."""
     while args and args.peek().startswith("-"):
         opt = args.pop()
         if opt == "--":
@@ -275,18 +309,48 @@ def _global_options(args: Args, ctx: Context) -> Context:
         if opt.startswith("--"):
             opt = opt[1:]
         name = keyword(opt, _GLOBAL_OPTIONS)
-        if name is None:
+        color = _color(opt) if name in (None, "-color") else None
+        if color is not None:
+            opts["color"] = color
+        elif name is None or name == "-color":
             raise LineError(f'Option "{opt}" is unknown, try "ip -help".')
-        if name != "-netns":
-            raise unsupported(f'the ip option "{opt}"', "-n NETNS, -netns NETNS")
-        ctx = ctx.inside(check_netns_name(args.value()))
+        elif name == "-netns":
+            ctx = ctx.inside(check_netns_name(args.value()))
+        elif name in _FAMILY_FLAGS:
+            opts["family"] = _FAMILY_FLAGS[name]
+        elif name == "-family":
+            word = args.value()
+            if word not in _FAMILIES:
+                raise LineError(f'Error: argument "{word}" is wrong: invalid protocol family')
+            opts["family"] = _FAMILIES[word]
+        elif name == "-brief":
+            opts["brief"] = True
+        elif name == "-oneline":
+            opts["oneline"] = True
+        else:
+            raise unsupported(f'the ip option "{opt}"', _MODELLED_OPTIONS)
+    family = opts.get("family")
+    if family == "inet6":
+        raise LineError("vethlab: IPv6 is not modelled (the lab is IPv4 only): "
+                        "drop -6 / -f inet6")
+    if family not in (None, "inet"):
+        raise unsupported(f'the address family "{family}"', "-4, -f inet")
     return ctx
+
+
+def _with_options(cmd: Command, opts: dict[str, object]) -> Command:
+    """Give a listing the global options; other commands ignore them, as ``ip`` does
+    (``ip -4 addr add …``, ``ip -c link set …``)."""
+    if opts and isinstance(cmd, IpListing):
+        return dataclasses.replace(cmd, **opts)  # type: ignore[arg-type]
+    return cmd
 
 
 def parse_ip(argv: list[str], ctx: Context) -> Command:
     """Parse an ``ip ...`` command line (``argv[0]`` is ``ip``)."""
     args = Args(argv[1:])
-    ctx = _global_options(args, ctx)
+    opts: dict[str, object] = {}
+    ctx = _global_options(args, ctx, opts)
     if not args:
         raise LineError(f'vethlab: "ip" needs an object (supported: {_SUPPORTED_OBJECTS})')
     word = args.pop()
@@ -300,4 +364,4 @@ def parse_ip(argv: list[str], ctx: Context) -> Command:
     handler = _HANDLERS.get(obj)
     if handler is None:
         raise unsupported(f'"ip {obj}"', _SUPPORTED_OBJECTS)
-    return handler(args, ctx)
+    return _with_options(handler(args, ctx), opts)

@@ -7,10 +7,10 @@ iputils 20221126, checked byte for byte against the real tools
 """
 from __future__ import annotations
 
-from sim.show.addr import render_addr
+from sim.show.addr import kernel_order, render_addr
 from sim.show.arping import render_arping
 from sim.show.bridge import render_bridge_link, render_fdb
-from sim.show.link import render_link
+from sim.show.link import missing_device, render_link
 from sim.show.neigh import render_neigh
 from sim.show.netns import render_netns_list
 from sim.show.ping import render_ping
@@ -28,4 +28,6 @@ __all__ = [
     "render_fdb",
     "render_bridge_link",
     "render_route_get",
+    "kernel_order",
+    "missing_device",
 ]

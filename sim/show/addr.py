@@ -10,7 +10,8 @@ from __future__ import annotations
 import ipaddress
 
 from sim.model import Address, NetnsState
-from sim.show.link import link_header, select_links
+from sim.show.link import brief_head, join_lines, link_header, select_links
+from sim.show.style import INET, paint
 
 #: rtnetlink scope numbers; the kernel keeps primaries ordered by these.
 SCOPE_VALUE = {"global": 0, "universe": 0, "site": 200, "link": 253, "host": 254, "nowhere": 255}
@@ -41,11 +42,11 @@ def kernel_order(addresses: list[Address]) -> list[tuple[Address, bool]]:
     return [(a, False) for a in primaries] + [(a, True) for a in secondaries]
 
 
-def address_lines(a: Address, secondary: bool) -> str:
+def address_lines(a: Address, secondary: bool, color: bool = False) -> str:
     """The two lines of one IPv4 address (note: no space after the label)."""
-    line = f"    inet {a.local}/{a.prefixlen} "
+    line = "    inet " + paint(a.local, INET, color) + f"/{a.prefixlen} "
     if a.broadcast:
-        line += f"brd {a.broadcast} "
+        line += "brd " + paint(f"{a.broadcast} ", INET, color)
     line += f"scope {a.scope} "
     if secondary:
         line += "secondary "
@@ -53,11 +54,30 @@ def address_lines(a: Address, secondary: bool) -> str:
     return line + "\n" + _LIFETIME
 
 
-def render_addr(state: NetnsState, dev: str | None = None) -> str:
-    """``ip addr show [dev X]``; a missing ``dev`` raises iproute2's error (rc 1)."""
+def render_addr(state: NetnsState, dev: str | None = None, *, family: str | None = None,
+                brief: bool = False, oneline: bool = False, color: bool = False) -> str:
+    """``ip [-4] [-br] [-o] [-c] addr show [dev X]``; a missing ``dev`` raises iproute2's
+    error (rc 1).
+
+    Every address is IPv4, so ``family="inet"`` (``-4``) changes one thing: devices
+    without an address are left out, as iproute2 leaves out devices with nothing of the
+    requested family.  ``-oneline`` prints one line per address (``N: NAME`` and the
+    address, without the device's own lines); ``-brief`` one line per device and wins
+    over ``-oneline``.
+    """
     out = []
     for link in select_links(state, dev):
-        out.append(link_header(link, state, mode=False))
         mine = [a for a in state.addresses if a.dev == link.name]
-        out.extend(address_lines(a, sec) for a, sec in kernel_order(mine))
+        if family is not None and not mine:
+            continue
+        ordered = kernel_order(mine)
+        if brief:
+            out.append(brief_head(link, state, color) + "".join(
+                paint(a.local, INET, color) + f"/{a.prefixlen} " for a, _ in ordered) + "\n")
+        elif oneline:
+            out.extend(join_lines(f"{link.index}: {link.name}" + address_lines(a, sec, color))
+                       for a, sec in ordered)
+        else:
+            out.append(link_header(link, state, mode=False, color=color, family=family))
+            out.extend(address_lines(a, sec, color) for a, sec in ordered)
     return "".join(out)

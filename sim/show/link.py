@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sim.errors import CommandError
 from sim.model import Link, NetnsState
+from sim.show.style import IFNAME, MAC, oper_color, paint
 
 #: The IFF_* names in the order iproute2's ``print_link_flags`` tests them.
 IFF_ORDER: tuple[str, ...] = (
@@ -72,23 +73,54 @@ def _at_suffix(link: Link, state: NetnsState) -> str:
     return f"@if{link.peer_ifindex}" if link.peer_ifindex else "@NONE"
 
 
-def link_header(link: Link, state: NetnsState, *, mode: bool) -> str:
-    """The two lines iproute2 prints for a device; ``mode`` adds ``mode DEFAULT`` (ip link)."""
-    line = f"{link.index}: {link.name}{_at_suffix(link, state)}: {flags_text(link, state)} "
-    line += f"mtu {link.mtu} qdisc {link.qdisc} "
+def link_header(link: Link, state: NetnsState, *, mode: bool, color: bool = False,
+                family: str | None = None) -> str:
+    """The two lines iproute2 prints for a device; ``mode`` adds ``mode DEFAULT`` (ip link).
+
+    ``color``: iproute2's ``-color`` painting of the name, operstate and MACs.
+    ``family`` (``ip -4 addr``): iproute2 prints the ``link/ether`` part only for the
+    link family, but still the `` link-netns NS`` that follows it — so on the first line.
+    """
+    line = f"{link.index}: " + paint(f"{link.name}{_at_suffix(link, state)}: ", IFNAME, color)
+    line += f"{flags_text(link, state)} mtu {link.mtu} qdisc {link.qdisc} "
     if link.master:
         line += f"master {link.master} "
-    line += f"state {link.operstate} "
+    line += "state " + paint(f"{link.operstate} ", oper_color(link.operstate), color)
     if mode:
         line += "mode DEFAULT "
     line += f"group {link.group} "
     if link.qlen:
         line += f"qlen {link.qlen}"
     lltype = "loopback" if link.kind == "loopback" else "ether"
-    second = f"    link/{lltype} {link.mac} brd {link.brd}"
+    if family is not None:
+        return line + _netns_suffix(link, state) + "\n"
+    second = (f"    link/{lltype} " + paint(link.mac, MAC, color) + " brd "
+              + paint(link.brd, MAC, color))
+    return line + "\n" + second + _netns_suffix(link, state) + "\n"
+
+
+def _netns_suffix(link: Link, state: NetnsState) -> str:
+    """`` link-netns NS`` when the veth's peer lives in another namespace."""
     if link.link_netns is not None and link.link_netns != state.netns:
-        second += f" link-netns {link.link_netns}"
-    return line + "\n" + second + "\n"
+        return f" link-netns {link.link_netns}"
+    return ""
+
+
+def join_lines(text: str) -> str:
+    """``-oneline``: iproute2 prints ``\\`` where a record's inner newlines were."""
+    return text[:-1].replace("\n", "\\") + "\n"
+
+
+def brief_head(link: Link, state: NetnsState, color: bool = False) -> str:
+    """``-brief``'s first two columns: ``NAME[@PEER]`` and the operstate, padded."""
+    return (paint(f"{link.name + _at_suffix(link, state):<16} ", IFNAME, color)
+            + paint(f"{link.operstate:<14} ", oper_color(link.operstate), color))
+
+
+def brief_link(link: Link, state: NetnsState, color: bool = False) -> str:
+    """One ``ip -br link`` line: name, operstate, MAC and flags, each ending in a space."""
+    return (brief_head(link, state, color) + paint(f"{link.mac} ", MAC, color)
+            + flags_text(link, state) + " \n")
 
 
 def select_links(state: NetnsState, dev: str | None) -> list[Link]:
@@ -101,13 +133,18 @@ def select_links(state: NetnsState, dev: str | None) -> list[Link]:
     return sorted(state.links, key=lambda l: l.index)
 
 
-def render_link(state: NetnsState, dev: str | None = None, master: str | None = None) -> str:
-    """``ip link show [dev X] [master BR]``; a missing ``dev`` raises iproute2's error
-    (rc 1), a missing ``master`` the one iproute2 gives while parsing (rc 255)."""
+def render_link(state: NetnsState, dev: str | None = None, master: str | None = None, *,
+                brief: bool = False, oneline: bool = False, color: bool = False) -> str:
+    """``ip [-br] [-o] [-c] link show [dev X] [master BR]``; a missing ``dev`` raises
+    iproute2's error (rc 1), a missing ``master`` the one iproute2 gives while parsing
+    (rc 255).  ``-brief`` wins over ``-oneline``, as in iproute2."""
     if master is not None and state.link(master) is None:
         raise CommandError(f'Error: argument "{master}" is wrong: Device does not exist\n',
                            rc=255)
     links = select_links(state, dev)
     if master is not None:
         links = [l for l in links if l.master == master]
-    return "".join(link_header(l, state, mode=True) for l in links)
+    if brief:
+        return "".join(brief_link(l, state, color) for l in links)
+    texts = (link_header(l, state, mode=True, color=color) for l in links)
+    return "".join(join_lines(t) if oneline else t for t in texts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 
 from sim.model import NetnsState, Route
+from sim.show.style import IFNAME, INET, paint
 
 #: Protocols iproute2 leaves unprinted (RTPROT_BOOT, what ``ip route add`` uses).
 _SILENT_PROTO = {None, "boot"}
@@ -22,19 +23,21 @@ def _key(r: Route) -> tuple[int, int, int]:
     return int(net.network_address), -net.prefixlen, r.metric or 0
 
 
-def route_line(r: Route) -> str:
-    """One route: dst, via, dev, proto, scope, src, metric, flags — each with a trailing space."""
+def route_line(r: Route, color: bool = False) -> str:
+    """One route: dst, via, dev, proto, scope, src, metric, flags — each with a trailing
+    space; ``color`` paints addresses and the device as ``ip -color`` does (not
+    ``default``)."""
     dst = r.dst[:-3] if r.dst.endswith("/32") else r.dst
-    line = f"{dst} "
+    line = f"{dst} " if dst == "default" else paint(f"{dst} ", INET, color)
     if r.via:
-        line += f"via {r.via} "
-    line += f"dev {r.dev} "
+        line += "via " + paint(f"{r.via} ", INET, color)
+    line += "dev " + paint(f"{r.dev} ", IFNAME, color)
     if r.proto not in _SILENT_PROTO:
         line += f"proto {r.proto} "
     if r.scope not in _SILENT_SCOPE:
         line += f"scope {r.scope} "
     if r.src:
-        line += f"src {r.src} "
+        line += "src " + paint(f"{r.src} ", INET, color)
     if r.metric:
         line += f"metric {r.metric} "
     if r.linkdown:
@@ -42,6 +45,7 @@ def route_line(r: Route) -> str:
     return line + "\n"
 
 
-def render_route(state: NetnsState) -> str:
-    """``ip route`` / ``ip route show``."""
-    return "".join(route_line(r) for r in sorted(state.routes, key=_key))
+def render_route(state: NetnsState, *, color: bool = False) -> str:
+    """``ip [-c] route`` / ``ip route show`` (``-4``, ``-brief`` and ``-oneline`` print
+    routes unchanged: they are IPv4 and one line each already)."""
+    return "".join(route_line(r, color) for r in sorted(state.routes, key=_key))

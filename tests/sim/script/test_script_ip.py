@@ -169,14 +169,15 @@ ERRORS = [
     ("ip netns foo", 'Command "foo" is unknown, try "ip netns help".'),
     ("ip -foo link", 'Option "-foo" is unknown, try "ip -help".'),
     ("ip --foo link", 'Option "-foo" is unknown, try "ip -help".'),
-    ("ip -s link", 'vethlab: the ip option "-s" is not supported yet (supported: -n NETNS, -netns NETNS)'),
+    ("ip -s link", 'vethlab: the ip option "-s" is not supported yet (supported: -n NETNS, -4, '
+                   "-f inet, -br[ief], -o[neline], -c[olor][=always|auto|never])"),
     ("ip -n", 'Command line is not complete. Try option "help"'),
     ("ip", 'vethlab: "ip" needs an object (supported: address, link, neighbour, netns, route)'),
     ("ip rule", 'vethlab: "ip rule" is not supported yet (supported: address, link, neighbour, netns, route)'),
     ("ip m", 'vethlab: "ip maddress" is not supported yet (supported: address, link, neighbour, netns, route)'),
     ("ip route add default via 10.0.0.1 table 5", 'vethlab: "table" in "ip route add" is not supported yet (supported: ip route add|del|replace DST [via GW] [dev DEV] [src ADDR] [metric N])'),
     ("ip neigh get 10.0.0.1 dev veth1", 'vethlab: "ip neigh get" is not supported yet (supported: ip neigh add|change|replace|delete|flush|show)'),
-    ("ip addr flush dev veth1", 'vethlab: "ip address flush" is not supported yet (supported: ip address add|delete|show)'),
+    ("ip addr save", 'vethlab: "ip address save" is not supported yet (supported: ip address add|delete|flush|show)'),
     ("ip link replace veth1", 'vethlab: "ip link replace" is not supported yet (supported: ip link add|set|delete|show)'),
     # ip link add
     ("ip link add", 'Not enough information: "type" argument is required'),
