@@ -59,6 +59,30 @@ class NetnsList(Command):
         return "ip netns list"
 
 
+# ---- listing options ------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class IpListing(Command):
+    """``ip``'s global options that change how a listing prints (none change state).
+
+    ``family``: ``"inet"`` for ``-4``/``-f inet`` (only IPv4 lines, and ``ip addr`` leaves
+    out devices without an IPv4 address); ``brief``: ``-br``; ``oneline``: ``-o``;
+    ``color``: ``-c``/``-color=always`` (the lab's output is never a terminal, so
+    ``-color=auto`` means no colour, as it would in a pipe).
+    """
+
+    family: str | None = None
+    brief: bool = False
+    oneline: bool = False
+    color: bool = False
+
+    def _ip(self, rest: str) -> str:
+        """``ip [OPTIONS] rest``, the options as iproute2 spells them in full."""
+        opts = [o for o, on in (("-4", self.family == "inet"), ("-brief", self.brief),
+                                ("-oneline", self.oneline), ("-color", self.color)) if on]
+        return self._wrap(" ".join(["ip", *opts, rest]))
+
+
 # ---- ip link --------------------------------------------------------------------------
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,13 +150,13 @@ class LinkDel(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LinkShow(Command):
+class LinkShow(IpListing):
     dev: str | None = None
     master: str | None = None  # ``ip link show master BR``
 
     def _render(self) -> str:
-        return self._wrap("ip link show" + (f" dev {self.dev}" if self.dev else "")
-                          + (f" master {self.master}" if self.master else ""))
+        return self._ip("link show" + (f" dev {self.dev}" if self.dev else "")
+                        + (f" master {self.master}" if self.master else ""))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,17 +192,28 @@ class AddrDel(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddrShow(Command):
+class AddrShow(IpListing):
     dev: str | None = None
 
     def _render(self) -> str:
-        return self._wrap("ip addr show" + (f" dev {self.dev}" if self.dev else ""))
+        return self._ip("addr show" + (f" dev {self.dev}" if self.dev else ""))
 
 
 @dataclass(frozen=True, kw_only=True)
-class RouteShow(Command):
+class AddrFlush(Command):
+    """``ip addr flush dev DEV``: remove every IPv4 address of one device (and, as in
+    Linux, the routes that go with them)."""
+
+    dev: str
+
     def _render(self) -> str:
-        return self._wrap("ip route show")
+        return self._wrap(f"ip addr flush dev {self.dev}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteShow(IpListing):
+    def _render(self) -> str:
+        return self._ip("route show")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,11 +308,11 @@ class NeighFlush(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NeighShow(Command):
+class NeighShow(IpListing):
     dev: str | None = None
 
     def _render(self) -> str:
-        return self._wrap("ip neigh show" + (f" dev {self.dev}" if self.dev else ""))
+        return self._ip("neigh show" + (f" dev {self.dev}" if self.dev else ""))
 
 
 # ---- programs -------------------------------------------------------------------------
@@ -301,6 +336,12 @@ class Ping(Command):
     timeout: float | None = None  # -W: seconds to wait for a reply after the last request
     size: int = 56
     ttl: int | None = None
+    quiet: bool = False  # -q: only the header and the statistics
+    numeric: bool = False  # -n: no reverse lookups (the lab has none anyway)
+    deadline: int | None = None  # -w: seconds after which ping stops, whatever -c says
+    interface: str | None = None  # -I: a device name or a source address
+    timestamps: bool = False  # -D: "[unix time] " before each line
+    outstanding: bool = False  # -O: "no answer yet for icmp_seq=N"
 
     @property
     def effective_count(self) -> int:
@@ -308,8 +349,8 @@ class Ping(Command):
 
     @property
     def interrupted(self) -> bool:
-        """True when the lab, not ``-c``, ends this ping (as Ctrl-C would)."""
-        return self.count is None
+        """True when the lab, not ``-c`` or ``-w``, ends this ping (as Ctrl-C would)."""
+        return self.count is None and not self.deadline
 
     def _render(self) -> str:
         parts = ["ping"]
@@ -323,6 +364,14 @@ class Ping(Command):
             parts.append(f"-s {self.size}")
         if self.ttl is not None:
             parts.append(f"-t {self.ttl}")
+        for flag, on in (("-q", self.quiet), ("-n", self.numeric), ("-D", self.timestamps),
+                         ("-O", self.outstanding)):
+            if on:
+                parts.append(flag)
+        if self.deadline is not None:
+            parts.append(f"-w {self.deadline}")
+        if self.interface is not None:
+            parts.append(f"-I {self.interface}")
         parts.append(self.dest)
         return self._wrap(" ".join(parts))
 
@@ -343,6 +392,9 @@ class Arping(Command):
     unsolicited: bool = False  # -U
     answer: bool = False  # -A
     dad: bool = False  # -D
+    first_reply: bool = False  # -f: stop at the first answer
+    quiet: bool = False  # -q: print nothing
+    broadcast_only: bool = False  # -b: keep broadcasting after an answer
 
     @property
     def effective_count(self) -> int:
@@ -354,7 +406,9 @@ class Arping(Command):
 
     def _render(self) -> str:
         parts = ["arping"]
-        for flag, on in (("-U", self.unsolicited), ("-A", self.answer), ("-D", self.dad)):
+        for flag, on in (("-U", self.unsolicited), ("-A", self.answer), ("-D", self.dad),
+                         ("-f", self.first_reply), ("-q", self.quiet),
+                         ("-b", self.broadcast_only)):
             if on:
                 parts.append(flag)
         if self.count is not None:

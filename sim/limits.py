@@ -75,8 +75,18 @@ def ping_duration(cmd: Ping) -> float:
     iputils waits ``-W`` seconds (default: twice the longest RTT, at most 10 s; we take
     10) after the last request.
     """
+    if cmd.deadline:  # -w ends it then, whatever -c says 
+        return float(cmd.deadline)
     linger = cmd.timeout if cmd.timeout is not None else 10.0
     return (cmd.effective_count - 1) * cmd.interval + linger
+
+
+def ping_requests(cmd: Ping) -> int:
+    """The most echo requests a ping can send: ``-c``, or with ``-w`` one per interval
+    until the deadline (iputils keeps sending past ``-c`` until enough replies came)."""
+    if cmd.deadline:
+        return int(cmd.deadline / cmd.interval) + 1
+    return cmd.effective_count
 
 
 def arping_duration(cmd: Arping) -> float:
@@ -91,8 +101,9 @@ def arping_duration(cmd: Arping) -> float:
 def _program_refusal(tool: str, what: str, count: int, secs: float,
                      limits: Limits) -> str | None:
     if count > limits.max_ping_count:
-        return (f"vethlab: {tool} -c {count}: the kernel backend sends at most "
-                f"{limits.max_ping_count} {what} per {tool} ({Limits.flag('max_ping_count')})")
+        return (f"vethlab: this {tool} could send {count} {what}; the kernel backend "
+                f"sends at most {limits.max_ping_count} {what} per {tool} "
+                f"({Limits.flag('max_ping_count')})")
     if secs > limits.max_ping_time:
         return (f"vethlab: this {tool} could run {_fmt(secs)} s; the kernel backend stops "
                 f"programs at {_fmt(limits.max_ping_time)} s ({Limits.flag('max_ping_time')})")
@@ -106,7 +117,7 @@ def program_refusal(cmd: Command, limits: Limits) -> str | None:
     bounded; the message names the flag that raises the bound.
     """
     if isinstance(cmd, Ping):
-        return _program_refusal("ping", "echo requests", cmd.effective_count,
+        return _program_refusal("ping", "echo requests", ping_requests(cmd),
                                 ping_duration(cmd), limits)
     if isinstance(cmd, Arping):
         return _program_refusal("arping", "probes", cmd.effective_count,

@@ -76,12 +76,15 @@ def normalize_frame(data: bytes, macs: dict[str, str]) -> tuple[Hashable, ...]:
 
 # ---------------------------------------------------------------- text normalisation
 
-_MAC_RE = re.compile(r"\b[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\b")
+# ``(?<=m)``: right after an ``ip -color`` escape sequence (``\x1b[33m``), where ``\b``
+# does not see a word boundary.
+_MAC_RE = re.compile(r"(?:\b|(?<=\x1b\[33m))[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\b")
 _TEXT_MASKS = [
     (re.compile(r"time[=<]\d+(?:\.\d+)? ms"), "time=<t> ms"),
     (re.compile(r"time \d+ms"), "time <t>ms"),
     (re.compile(r"(min/avg/max/mdev = )[\d./]+ ms"), r"\1<rtt> ms"),
     (re.compile(r"(\])\s+\d+(?:\.\d+)?ms"), r"\1  <t>ms"),  # arping reply lines
+    (re.compile(r"^\[\d+\.\d{6}\] ", re.M), "[<time>] "),  # ping -D
 ]
 _UNORDERED = {"neigh", "neighbour", "neighbor", "fdb"}
 

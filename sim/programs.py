@@ -14,7 +14,8 @@ class PingLine:
 
     ``kind``: ``"reply"`` (``64 bytes from X: icmp_seq=N ttl=T time=R ms``), ``"error"``
     (``From X icmp_seq=N Destination Host Unreachable``; ``text`` holds the words after
-    the sequence number), or ``"ttl"`` (``From X icmp_seq=N Time to live exceeded``).
+    the sequence number), ``"ttl"`` (``From X icmp_seq=N Time to live exceeded``) or
+    ``"noanswer"`` (``-O``: ``no answer yet for icmp_seq=N``, printed before the next send).
     """
 
     kind: str
@@ -26,6 +27,8 @@ class PingLine:
     rtt_us: int | None = None
     text: str = ""
     duplicate: bool = False
+    #: When it was printed, in microseconds since the Unix epoch (``-D`` prints it).
+    stamp_us: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,24 @@ class PingReport:
     #: iputils' ``pipesize``: the most probes outstanding when one was answered (reply
     #: or ICMP error), i.e. max(ntransmitted_then - seq + 1); printed as ``pipe N`` if > 1.
     pipe: int = 0
+    quiet: bool = False  # -q: the renderer prints the header and statistics only
+    timestamps: bool = False  # -D: lines start with "[sec.usec] "
+    #: -I: the header's ``from SRC DEV: `` (DEV is "" when -I named an address).
+    bind_source: str | None = None
+    bind_dev: str = ""
+    #: A notice on stderr before the header (``ping: Warning: source address ...``).
+    warning: str | None = None
+    #: -w with -c: iputils exits 1 unless ``-c`` replies came before the deadline.
+    deadline_count: int = 0
 
     @property
     def rc(self) -> int:
-        """iputils' exit status: 0 if any reply, 1 if none (or errors), 2 on fatal errors."""
+        """iputils' exit status: 0 if any reply, 1 if none (or errors), 2 on fatal errors;
+        with ``-w`` and ``-c``, 1 when fewer than ``-c`` replies came."""
         if self.fatal:
             return 2
+        if self.deadline_count and self.received < self.deadline_count:
+            return 1
         return 0 if self.received > 0 else 1
 
 
@@ -100,6 +115,7 @@ class ArpingReport:
     requests_received: int = 0
     #: ``fatal`` goes to stdout (``Interface "lo" is not ARPable`` is a printf).
     fatal_stdout: bool = False
+    quiet: bool = False  # -q: nothing is printed
 
     @property
     def rc(self) -> int:
@@ -110,6 +126,11 @@ class ArpingReport:
         return 0 if self.received > 0 or self.mode in ("unsolicited", "answer") else 1
 
 
+#: The Unix time (seconds) a simulated lab starts at: ``ping -D`` prints epoch + virtual
+#: time, so a simulated run prints the same stamps every time (comparisons mask them).
+SIM_EPOCH = 1_700_000_000
+
+
 def ping_ident(index: int) -> int:
     """The ICMP echo identifier of the ``index``-th ping of a run (0-based).
 
@@ -117,3 +138,10 @@ def ping_ident(index: int) -> int:
     same identifier on the wire and a run is repeatable.
     """
     return (0x7600 + index) & 0xFFFF
+
+
+def device_refusal(iface: str, dest: str, out: str | None) -> str:
+    """The lab's words for ``-I DEV`` naming a device the route does not use."""
+    via = f"leaves by {out}" if out else "does not exist"
+    return (f"vethlab: ping -I {iface}: the route to {dest} {via}; sending from another "
+            "device (the kernel then assumes the destination is on-link) is not modelled")

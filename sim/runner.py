@@ -16,7 +16,7 @@ from backends.base import Backend
 from sim import show
 from sim.collector import collector_paused
 from sim.commands import (
-    AddrAdd, AddrDel, AddrShow, Arping, BridgeFdbShow, BridgeLinkShow, Command,
+    AddrAdd, AddrDel, AddrFlush, AddrShow, Arping, BridgeFdbShow, BridgeLinkShow, Command,
     DEFAULT_PING_COUNT, LinkAddBridge, LinkAddVeth, LinkDel, LinkSet, LinkShow, NeighDel,
     NeighFlush, NeighModify, NeighShow, NetnsAdd, NetnsDel, NetnsList, Ping, RouteGet,
     RouteModify, RouteShow, Script, Sleep, Sysctl,
@@ -43,15 +43,15 @@ def _listing(backend: Backend, cmd: Command) -> str:
         return show.render_netns_list(backend.netns_list())
     state = backend.snapshot(cmd.netns)
     if isinstance(cmd, AddrShow):
-        return show.render_addr(state, cmd.dev)
+        return show.render_addr(state, cmd.dev, family=cmd.family, brief=cmd.brief,
+                                oneline=cmd.oneline, color=cmd.color)
     if isinstance(cmd, LinkShow):
-        if cmd.master:
-            return show.render_link(state, cmd.dev, master=cmd.master)
-        return show.render_link(state, cmd.dev)
+        return show.render_link(state, cmd.dev, master=cmd.master, brief=cmd.brief,
+                                oneline=cmd.oneline, color=cmd.color)
     if isinstance(cmd, RouteShow):
-        return show.render_route(state)
+        return show.render_route(state, color=cmd.color)
     if isinstance(cmd, NeighShow):
-        return show.render_neigh(state, cmd.dev)
+        return show.render_neigh(state, cmd.dev, brief=cmd.brief, color=cmd.color)
     if isinstance(cmd, BridgeFdbShow):
         return show.render_fdb(state, br=cmd.br, dev=cmd.dev)
     if isinstance(cmd, BridgeLinkShow):
@@ -62,10 +62,30 @@ def _listing(backend: Backend, cmd: Command) -> str:
 LISTINGS = (NetnsList, AddrShow, LinkShow, RouteShow, NeighShow, BridgeFdbShow, BridgeLinkShow)
 
 
+def _addr_flush(backend: Backend, cmd: AddrFlush) -> None:
+    """``ip addr flush dev DEV`` as iproute2 does it: list the device's addresses, then
+    delete each one (through ``Backend.apply``, so netlink on the kernel backend).
+
+    Secondaries go first: deleting a primary takes its secondaries with it, and a later
+    delete of one of those would fail.  Routes follow the addresses as in Linux (the
+    backends' ``AddrDel`` models that).  A device without addresses is no error.
+    """
+    state = backend.snapshot(cmd.netns)
+    if state.link(cmd.dev) is None:
+        raise show.missing_device(cmd.dev)
+    mine = [a for a in state.addresses if a.dev == cmd.dev]
+    for a, _secondary in reversed(show.kernel_order(mine)):
+        backend.apply(AddrDel(netns=cmd.netns, line=cmd.line, text=cmd.text, dev=cmd.dev,
+                              cidr=f"{a.local}/{a.prefixlen}"))
+
+
 def _perform(backend: Backend, cmd: Command) -> tuple[str, str, int]:
     """Run one command; return (stdout, stderr, rc).  ``CommandError`` propagates."""
     if isinstance(cmd, CONFIG_COMMANDS):
         backend.apply(cmd)
+        return "", "", 0
+    if isinstance(cmd, AddrFlush):
+        _addr_flush(backend, cmd)
         return "", "", 0
     if isinstance(cmd, LISTINGS):
         return _listing(backend, cmd), "", 0

@@ -20,7 +20,8 @@ details checked against the real binary between two lab namespaces:
   reply has been accepted, probes go unicast to the replier (``tha`` = its MAC);
 - a reply is accepted (non-DAD) when ``spa`` is the target, ``tpa`` our source and
   ``tha`` our MAC; in DAD mode when ``spa`` is the target and ``sha`` is not ours;
-- ends early: ``-D`` on the first reply; with ``-w`` when ``count`` replies are in;
+- ends early: ``-D`` and ``-f`` on the first reply; with ``-w`` when ``count`` replies
+  are in; ``-b`` keeps every probe broadcast; ``-q`` prints nothing;
 - ``-A`` sends ARP replies (``tha`` = our MAC); ``-U``/``-A`` gratuitous: spa = tpa;
 - rtt: the time the reply is processed minus the time taken just before the last
   ``sendto``, in microseconds;
@@ -259,7 +260,7 @@ def _finish_rc(cmd: Arping, st: _State, count: int, timeout: int) -> int:
         return 1 if st.received else 0
     if cmd.unsolicited or cmd.answer:
         return 0
-    if timeout and count > 0 and not cmd.dad:
+    if timeout and count > 0 and not (cmd.dad or cmd.first_reply):
         return 0 if count <= st.received else 1
     return 0 if st.received else 1
 
@@ -291,7 +292,8 @@ def arping(cmd: Arping, nl: NetlinkSocket, run_in: Callable[[Callable[[], T]], T
     return ArpingReport(dest=dst, source=gsrc, dev=dev, lines=tuple(st.lines), sent=st.sent,
                         broadcasts=st.brd_sent, received=st.received, mode=mode,
                         rc_override=_finish_rc(cmd, st, count, timeout),
-                        broadcasts_received=st.brd_recv, requests_received=st.req_recv)
+                        broadcasts_received=st.brd_recv, requests_received=st.req_recv,
+                        quiet=cmd.quiet)
 
 
 def _loop(cmd: Arping, setup: _Setup, dst: str, sock: socket.socket,
@@ -366,7 +368,8 @@ def _receive(cmd: Arping, setup: _Setup, dst: str, sock: socket.socket, st: _Sta
             st.brd_recv += 1
         if op == ARPOP_REQUEST:
             st.req_recv += 1
-        if cmd.dad or count == 0 and st.received == st.sent:
+        if cmd.dad or cmd.first_reply or count == 0 and st.received == st.sent:
             return True
-        st.he = sha
-        st.unicasting = True
+        if not cmd.broadcast_only:  # -b: every probe stays a broadcast
+            st.he = sha
+            st.unicasting = True

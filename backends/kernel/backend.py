@@ -368,7 +368,7 @@ class KernelBackend(Backend):
         index = self._pings
         self._pings += 1
         return programs.ping(cmd, index, lambda fn: self.sandbox.run_in(cmd.netns, fn),
-                             self.now)
+                             self.now, nl=self._sock(cmd.netns))
 
     def arping(self, cmd: Arping) -> ArpingReport:
         if cmd.netns not in self.sandbox.namespaces:

@@ -13,6 +13,11 @@ follows ping_common.c's ``main_loop``/``pinger``/``schedule_exit``/``finish``:
 - without ``-c`` the lab stops ping after N requests as Ctrl-C would, once the last reply
   is in (waiting for it at most 1 s);
 - ``time NNNms`` in the statistics is the last send time minus the start time;
+- ``-w DEADLINE`` ends the loop at start + DEADLINE; with it requests keep going past
+  ``-c`` (which then only ends the loop once replies + errors reach it), and any error
+  ends it at once; ``-O`` notes an unanswered request before sending the next;
+- ``-I DEV`` binds both sockets to the device (SO_BINDTODEVICE), ``-I ADDR`` binds them
+  to the source address;
 - errors come from the socket's error queue (IP_RECVERR): a failed neighbour resolution
   is an ICMP host-unreachable the kernel sends to itself, so it reads
   ``From <our address> icmp_seq=N Destination Host Unreachable``; routers' ICMP errors
@@ -27,13 +32,17 @@ import select
 import socket
 import struct
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sim.commands import Ping
-from sim.programs import PingLine, PingReport, ping_ident
+from sim.errors import CommandError
+from sim.programs import PingLine, PingReport, device_refusal, ping_ident
 from sim.wire import (ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_TIME_EXCEEDED,
                       IcmpPacket, Ipv4Packet, TIMEVAL_LEN, WireError, echo, payload_timeval,
                       ping_payload)
+
+if TYPE_CHECKING:
+    from backends.kernel.links import NetlinkSocket
 
 IP_RECVERR = 11
 SO_TIMESTAMP = 29
@@ -44,6 +53,8 @@ MAXWAIT = 10.0
 #: How long the lab waits for the last reply before "pressing Ctrl-C" (no -c given).
 INTERRUPT_WAIT = 1.0
 _EE = struct.Struct("=IBBBBII")
+SO_BINDTODEVICE = 25
+RTM_GETADDR = 22
 
 _UNREACH = ("Destination Net Unreachable", "Destination Host Unreachable",
             "Destination Protocol Unreachable", "Destination Port Unreachable",
@@ -67,17 +78,57 @@ def icmp_error_text(type_: int, code: int, info: int) -> str:
     return f"Bad ICMP type: {type_}"
 
 
-def open_sockets_here(dest: str, ttl: int | None) -> tuple[socket.socket, str]:
+class PingFatal(Exception):
+    """ping stopped in its set-up; the message as iputils prints it after ``ping: ``."""
+
+
+def _bind(sock: socket.socket, iface: str | None) -> None:
+    """``-I``: an address binds the source, a name the device (as iputils does both)."""
+    if iface is None:
+        return
+    if _is_address(iface):
+        try:
+            sock.bind((iface, 0))
+        except OSError as exc:
+            raise PingFatal(f"bind: {os.strerror(exc.errno or errno.EIO)}") from None
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_BINDTODEVICE, iface.encode() + b"\0")
+    except OSError as exc:
+        raise PingFatal(f"SO_BINDTODEVICE {iface}: "
+                        f"{os.strerror(exc.errno or errno.EIO)}") from None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def open_sockets_here(dest: str, ttl: int | None,
+                      iface: str | None = None) -> tuple[socket.socket, str]:
     """Inside the namespace: find the source address as iputils does (connect a UDP
-    socket; ``OSError`` when there is no route) and open the raw ICMP socket."""
+    socket, bound as ``-I`` says; ``PingFatal`` when that fails) and open the raw ICMP
+    socket, bound the same way."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
-        probe.connect((dest, 1025))
+        _bind(probe, iface)
+        try:
+            probe.connect((dest, 1025))
+        except OSError as exc:
+            raise PingFatal(f"connect: {os.strerror(exc.errno or errno.EIO)}") from None
         src = probe.getsockname()[0]
     finally:
         probe.close()
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW | socket.SOCK_CLOEXEC,
                          socket.IPPROTO_ICMP)
+    try:
+        _bind(sock, iface)
+    except PingFatal:
+        sock.close()
+        raise
     sock.setsockopt(socket.SOL_IP, IP_RECVERR, 1)
     sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
@@ -135,7 +186,14 @@ class _PingRun:
         self.rtts: list[int] = []
         self.lines: list[PingLine] = []
 
+    def line(self, **fields: object) -> None:
+        """A printed line, stamped with the Unix time for ``-D``."""
+        self.lines.append(PingLine(t=self.clock(), stamp_us=time.time_ns() // 1000,
+                                   **fields))  # type: ignore[arg-type]
+
     def send(self, sock: socket.socket) -> None:
+        if self.cmd.outstanding and self.ntransmitted and self.ntransmitted not in self.received:
+            self.line(kind="noanswer", seq=self.ntransmitted & 0xFFFF, source="")
         seq = self.ntransmitted + 1
         packet = self.builder.build(seq & 0xFFFF, time.time_ns() // 1000)
         self.ntransmitted += 1
@@ -192,9 +250,8 @@ class _PingRun:
             self.nreceived += 1
             self.received.add(seq)
         self.ack(seq)
-        self.lines.append(PingLine(kind="reply", seq=seq, source=ip.src, t=self.clock(),
-                                   nbytes=len(ip.payload), ttl=ip.ttl, rtt_us=rtt,
-                                   duplicate=dup))
+        self.line(kind="reply", seq=seq, source=ip.src, nbytes=len(ip.payload), ttl=ip.ttl,
+                  rtt_us=rtt, duplicate=dup)
 
     def read_errors(self, sock: socket.socket) -> None:
         while True:
@@ -223,58 +280,111 @@ class _PingRun:
         self.nerrors += 1
         self.ack(seq)
         kind = "ttl" if etype == ICMP_TIME_EXCEEDED else "error"
-        self.lines.append(PingLine(kind=kind, seq=seq, source=offender, t=self.clock(),
-                                   text=icmp_error_text(etype, ecode, info)))
+        self.line(kind=kind, seq=seq, source=offender, text=icmp_error_text(etype, ecode, info))
 
 
 def ping(cmd: Ping, index: int, open_in_netns: Callable[[Callable], tuple[socket.socket, str]],
-         clock: Callable[[], float]) -> PingReport:
-    """Run ``cmd``; ``open_in_netns(fn)`` calls ``fn`` inside ``cmd.netns``."""
+         clock: Callable[[], float], nl: "NetlinkSocket | None" = None) -> PingReport:
+    """Run ``cmd``; ``open_in_netns(fn)`` calls ``fn`` inside ``cmd.netns``; ``nl`` (the
+    namespace's netlink socket) answers ``-I DEV``'s questions about devices and routes."""
     try:
         dest = str(ipaddress.IPv4Address(cmd.dest))
     except ValueError:
         return PingReport(dest=cmd.dest, dest_addr="", size=cmd.size,
                           fatal=f"{cmd.dest}: Name or service not known")
+    header: dict[str, object] = {}
+    iface = cmd.interface
+    if iface is not None and not _is_address(iface) and nl is not None:
+        header = _check_device(nl, iface, dest)
+        if "fatal" in header:
+            return PingReport(dest=cmd.dest, dest_addr=dest, size=cmd.size,
+                              fatal=str(header["fatal"]))
     try:
-        sock, _src = open_in_netns(lambda: open_sockets_here(dest, cmd.ttl))
+        sock, src = open_in_netns(lambda: open_sockets_here(dest, cmd.ttl, iface))
+    except PingFatal as exc:
+        return PingReport(dest=cmd.dest, dest_addr=dest, size=cmd.size, fatal=str(exc))
     except OSError as exc:
         return PingReport(dest=cmd.dest, dest_addr=dest, size=cmd.size,
                           fatal=f"connect: {os.strerror(exc.errno or errno.EIO)}")
+    if iface is not None:
+        header["bind_source"] = src
+        header["bind_dev"] = "" if _is_address(iface) else iface
+        addrs = header.pop("addrs", None)
+        if addrs is not None and src not in addrs:  # type: ignore[operator]
+            header["warning"] = ("Warning: source address might be selected on device "
+                                 f"other than: {iface}")
     run = _PingRun(cmd, dest, ping_ident(index), clock)
-    count = cmd.effective_count
-    poller = select.poll()
-    poller.register(sock, select.POLLIN | select.POLLERR)
-    start = time.monotonic()
-    last_send = start
-    deadline: float | None = None
     try:
-        while True:
-            if run.nreceived + run.nerrors >= count:
-                break
-            if cmd.interrupted and count in run.answered:
-                break
-            now = time.monotonic()
-            if deadline is not None and now >= deadline:
-                break
-            next_send = start + run.ntransmitted * cmd.interval
-            if run.ntransmitted < count and now >= next_send:
-                run.send(sock)
-                last_send = time.monotonic()
-                if run.ntransmitted == count:
-                    deadline = last_send + _exit_wait(cmd, run)
-                continue
-            wake = next_send if run.ntransmitted < count else deadline
-            assert wake is not None
-            poller.poll(max(0.0, (wake - now) * 1000.0))
-            run.read(sock)
+        last_send, elapsed_ns = _loop(cmd, run, sock)
     finally:
         sock.close()
-    elapsed_ns = int((last_send - start) * 1e9)
     return PingReport(dest=cmd.dest, dest_addr=dest, size=cmd.size, lines=tuple(run.lines),
                       transmitted=run.ntransmitted, received=run.nreceived,
                       errors=run.nerrors, duplicates=run.nrepeats,
                       elapsed_ms=(elapsed_ns + 500_000) // 1_000_000,
-                      interrupted=cmd.interrupted, rtts_us=tuple(run.rtts), pipe=run.pipe)
+                      interrupted=cmd.interrupted, rtts_us=tuple(run.rtts), pipe=run.pipe,
+                      quiet=cmd.quiet, timestamps=cmd.timestamps,
+                      deadline_count=(cmd.count or 0) if cmd.deadline else 0,
+                      **header)  # type: ignore[arg-type]
+
+
+def _check_device(nl: "NetlinkSocket", iface: str, dest: str) -> dict[str, object]:
+    """``-I DEV``: ``{"fatal": ...}`` if there is no such device; a refusal if the route
+    leaves by another one (not modelled, as on the simulator); else the device's
+    addresses (for iputils' "source address might be selected..." warning)."""
+    from backends.kernel.arping import ArpingFatal, guess_device
+
+    links = nl.links()
+    names = {m["index"]: m.get_attr("IFLA_IFNAME") for m in links}
+    index = next((i for i, n in names.items() if n == iface), None)
+    if index is None:
+        return {"fatal": f"SO_BINDTODEVICE {iface}: No such device"}
+    try:
+        out: str | None = guess_device(nl, dest, names)
+    except ArpingFatal:
+        out = None
+    if out != iface and out != "lo":  # a local destination answers on any device
+        raise CommandError(device_refusal(iface, dest, out), rc=2)
+    addrs = [m.get_attr("IFA_LOCAL") or m.get_attr("IFA_ADDRESS")
+             for m in nl.dump(RTM_GETADDR, socket.AF_INET) if m["index"] == index]
+    return {"addrs": addrs}
+
+
+def _loop(cmd: Ping, run: _PingRun, sock: socket.socket) -> tuple[float, int]:
+    """iputils' main_loop; returns (last send time, ns from start to the last send)."""
+    count = cmd.effective_count
+    limit = count if (cmd.count is not None or not cmd.deadline) else 0
+    poller = select.poll()
+    poller.register(sock, select.POLLIN | select.POLLERR)
+    start = time.monotonic()
+    last_send = start
+    deadline = start + cmd.deadline if cmd.deadline else None  # -w: alarm()
+    exit_at: float | None = None  # __schedule_exit after the last request
+    while True:
+        if limit and run.nreceived + run.nerrors >= limit:
+            break
+        if deadline is not None and run.nerrors:
+            break
+        if cmd.interrupted and count in run.answered:
+            break
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            break
+        if exit_at is not None and now >= exit_at:
+            break
+        more = deadline is not None or run.ntransmitted < count
+        next_send = start + run.ntransmitted * cmd.interval
+        if more and now >= next_send:
+            run.send(sock)
+            last_send = time.monotonic()
+            if deadline is None and run.ntransmitted == count:
+                exit_at = last_send + _exit_wait(cmd, run)
+            continue
+        wake = min(t for t in (next_send if more else None, exit_at, deadline)
+                   if t is not None)
+        poller.poll(max(0.0, (wake - now) * 1000.0))
+        run.read(sock)
+    return last_send, int((last_send - start) * 1e9)
 
 
 def _exit_wait(cmd: Ping, run: _PingRun) -> float:

@@ -12,9 +12,12 @@ What the real program does, step by step (``arping.c``):
 - one probe at once, then one per second (a timerfd).  With ``-c N`` it stops when
   the timer fires after the N-th probe (so ``-c 2`` lasts 2 s), with ``-w S`` when S
   seconds have passed (the probe due then still goes out first), with ``-D`` at the
-  first answer (20221126 has no early exit for ``-U``/``-A``: they run as ``-c`` does);
+  first answer, as with ``-f`` (20221126 has no early exit for ``-U``/``-A``: they run
+  as ``-c`` does);
 - the first probe is broadcast with target hardware address ff:ff:ff:ff:ff:ff; after
-  the first answer the probes go unicast to the answering MAC (and name it as target);
+  the first answer the probes go unicast to the answering MAC (and name it as target),
+  unless ``-b`` keeps them broadcast;
+- ``-q`` prints nothing at all (a quiet report);
 - an answer counts if it comes from DEST, is for our source address and our MAC
   (for ``-D``: from DEST with a MAC not ours); its time is since the last probe.
 
@@ -119,7 +122,7 @@ class ArpingRun:
             self.count = -1
         self.timeout = int(cmd.deadline or 0)
         self.unsolicited = cmd.unsolicited or cmd.answer
-        self.quit_on_reply = cmd.dad
+        self.quit_on_reply = cmd.dad or cmd.first_reply
         self.he = BROADCAST
         self.unicasting = False
         self.sent = self.brd_sent = self.received = self.brd_recv = self.req_recv = 0
@@ -224,8 +227,9 @@ class ArpingRun:
         if self.quit_on_reply:
             self.finish()
             return
-        self.he = arp.sha
-        self.unicasting = True
+        if not self.cmd.broadcast_only:  # -b: every probe stays a broadcast
+            self.he = arp.sha
+            self.unicasting = True
 
     def finish(self) -> None:
         if not self.done:
@@ -251,7 +255,7 @@ class ArpingRun:
                             broadcasts=self.brd_sent, received=self.received, mode=mode,
                             rc_override=self.exit_status(),
                             broadcasts_received=self.brd_recv,
-                            requests_received=self.req_recv)
+                            requests_received=self.req_recv, quiet=self.cmd.quiet)
 
 
 def fatal_report(cmd: Arping, err: Fatal) -> ArpingReport:

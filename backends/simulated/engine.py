@@ -30,7 +30,7 @@ from sim.wire import IPPROTO_ICMP, mac_str
 from backends.base import Backend
 from backends.simulated import flood
 from backends.simulated.flood import FloodPlan
-from backends.simulated.ping import PingRun, resolve
+from backends.simulated.ping import PingRun, bind, resolve
 from backends.simulated.stack.actions import Action, ArmTimer, Emit, Loopback, ToSockets
 from backends.simulated.stack.ipv4 import ip_output
 from backends.simulated.stack.netns import Netns
@@ -124,13 +124,12 @@ class SimulatedBackend(Backend):
         if dest_addr is None:
             return PingReport(dest=cmd.dest, dest_addr=cmd.dest, size=cmd.size,
                               fatal=f"{cmd.dest}: Name or service not known")
-        src = ns.source_for(dest_addr)
-        if src is None:
-            return PingReport(dest=cmd.dest, dest_addr=dest_addr, size=cmd.size,
-                              fatal="connect: Network is unreachable")
+        bound = bind(ns, cmd, dest_addr)  # the source, or why ping stops (-I, no route)
+        if isinstance(bound, PingReport):
+            return bound
         done = self.env.event()
         host = _Host(self, ns, done)
-        run = PingRun(cmd, ident, src, dest_addr, host)
+        run = PingRun(cmd, ident, str(bound.pop("src")), dest_addr, host, bound)
         sockets = self._sockets.setdefault(id(ns), [])
         sockets.append(run)
         try:

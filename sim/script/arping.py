@@ -3,7 +3,7 @@
 glibc ``getopt`` with the string ``h?bfDUAqc:w:i:s:I:V`` (options and their values may be
 glued, ``-c2``, and come after the destination); ``-c`` is 1..INT_MAX and ``-w``
 0..INT_MAX with iputils' ``invalid argument`` messages.  The lab models ``-c``, ``-w``,
-``-I``, ``-s``, ``-U``, ``-A`` and ``-D``; without ``-I`` the device is the one the
+``-I``, ``-s``, ``-U``, ``-A``, ``-D``, ``-f``, ``-q`` and ``-b``; without ``-I`` the device is the one the
 route to the destination leaves by, as arping itself finds it.
 """
 from __future__ import annotations
@@ -16,7 +16,10 @@ from sim.script.validate import LineError, check_dev, is_ipv4
 
 _OPTSTRING = "h?bfDUAqc:w:i:s:I:V"
 _GETOPT = Getopt("arping", _OPTSTRING)
-_SUPPORTED = "-c COUNT, -w DEADLINE, -I DEV, -s SOURCE, -U, -A, -D"
+_SUPPORTED = "-c COUNT, -w DEADLINE, -I DEV, -s SOURCE, -U, -A, -D, -f, -q, -b"
+#: Options that only switch something on, and the ``Arping`` field each sets.
+_FLAGS = {"U": "unsolicited", "A": "answer", "D": "dad", "f": "first_reply", "q": "quiet",
+          "b": "broadcast_only"}
 INT_MAX = 2**31 - 1
 
 
@@ -46,12 +49,8 @@ def parse_arping(argv: list[str], ctx: Context) -> Command:
             if not is_ipv4(value):
                 raise _err(f"invalid source {value}")
             fields["source"] = value
-        elif opt == "U":
-            fields["unsolicited"] = True
-        elif opt == "A":
-            fields["answer"] = True
-        elif opt == "D":
-            fields["dad"] = True
+        elif opt in _FLAGS:
+            fields[_FLAGS[opt]] = True
         else:
             raise LineError(f'vethlab: arping option "-{opt}" is not supported yet '
                             f"(supported: {_SUPPORTED})")

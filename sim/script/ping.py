@@ -20,7 +20,10 @@ from sim.script.validate import LineError, is_ipv4
 #: iputils' getopt string for IPv4+IPv6 ping; a letter followed by ":" takes a value.
 _OPTSTRING = "h?4bRT:6F:N:aABc:CdDe:fHi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:"
 _GETOPT = Getopt("ping", _OPTSTRING)
-_SUPPORTED = "-c COUNT, -i INTERVAL, -W TIMEOUT, -s SIZE, -t TTL"
+_SUPPORTED = ("-c COUNT, -i INTERVAL, -W TIMEOUT, -s SIZE, -t TTL, -w DEADLINE, "
+              "-I IFACE|ADDR, -q, -n, -D, -O")
+#: Options that only switch something on, and the ``Ping`` field each sets.
+_FLAGS = {"q": "quiet", "n": "numeric", "D": "timestamps", "O": "outstanding"}
 
 LONG_MAX = 2**63 - 1
 INT_MAX = 2**31 - 1
@@ -102,6 +105,16 @@ def check_dest(dest: str) -> str:
     return dest
 
 
+def check_interface(value: str) -> str:
+    """``-I``: an IPv4 address binds the source, anything else names a device (iputils
+    tries ``inet_pton`` first).  Whether the device exists is the backend's question."""
+    if is_ipv4(value):
+        return value
+    if not value or any(c.isspace() for c in value):
+        raise _err(f"SO_BINDTODEVICE {value}: No such device")
+    return value
+
+
 # ---- the command line ------------------------------------------------------------------
 
 def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
@@ -109,7 +122,7 @@ def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def parse_ping(argv: list[str], ctx: Context) -> Command:
-    """``ping [-c N] [-i SEC] [-W SEC] [-s SIZE] [-t TTL] ADDR``."""
+    """``ping [-qnDO] [-c N] [-i SEC] [-W SEC] [-w SEC] [-s SIZE] [-t TTL] [-I IF] ADDR``."""
     opts, operands = _getopt(argv[1:])
     fields: dict[str, object] = {}
     for opt, value in opts:
@@ -123,6 +136,12 @@ def parse_ping(argv: list[str], ctx: Context) -> Command:
             fields["size"] = check_size(_strtol(value, 0, INT_MAX))
         elif opt == "t":
             fields["ttl"] = check_ttl(_strtol(value, 0, 255))
+        elif opt == "w":
+            fields["deadline"] = _strtol(value, 0, INT_MAX)
+        elif opt == "I":
+            fields["interface"] = check_interface(value)
+        elif opt in _FLAGS:
+            fields[_FLAGS[opt]] = True
         else:
             raise LineError(f'vethlab: ping option "-{opt}" is not supported yet (supported: {_SUPPORTED})')
     if not operands:

@@ -31,6 +31,8 @@ def render_arping(report: ArpingReport) -> tuple[str, str]:
     if report.fatal:
         text = report.fatal + "\n"
         return (text, "") if report.fatal_stdout else ("", text)
+    if report.quiet:
+        return "", ""  # -q: iputils prints neither lines nor statistics
     out = [f"ARPING {report.dest} from {report.source or '0.0.0.0'} {report.dev}\n"]
     out += [line_text(l) for l in report.lines]
     out.append(f"Sent {report.sent} probes ({report.broadcasts} broadcast(s))\n")

@@ -74,8 +74,17 @@ def loss_percent(transmitted: int, received: int) -> str:
     return "%g" % narrowed
 
 
-def line_text(line: PingLine, size: int) -> str:
-    """One line printed while running (reply, ICMP error or TTL exceeded)."""
+def stamp_text(stamp_us: int) -> str:
+    """``-D``'s ``[1700000001.000123] ``: seconds and microseconds of Unix time."""
+    return f"[{stamp_us // 1_000_000}.{stamp_us % 1_000_000:06d}] "
+
+
+def line_text(line: PingLine, size: int, timestamps: bool = False) -> str:
+    """One line printed while running (reply, ICMP error, TTL exceeded, ``-O`` notice)."""
+    if timestamps and line.stamp_us is not None:
+        return stamp_text(line.stamp_us) + line_text(line, size)
+    if line.kind == "noanswer":
+        return f"no answer yet for icmp_seq={line.seq}\n"
     if line.kind == "reply":
         nbytes = line.nbytes or size + 8
         out = f"{nbytes} bytes from {line.source}: icmp_seq={line.seq}"
@@ -119,10 +128,16 @@ def render_ping(report: PingReport) -> tuple[str, str]:
     """``(stdout, stderr)`` of ``ping``; a fatal report prints only ``ping: MSG`` on stderr."""
     if report.fatal:
         return "", f"ping: {report.fatal}\n"
+    bound = ""
+    if report.bind_source is not None:
+        bound = f"from {report.bind_source} {report.bind_dev}: "
     out = [
-        f"PING {report.dest} ({report.dest_addr}) "
+        f"PING {report.dest} ({report.dest_addr}) {bound}"
         f"{report.size}({report.size + IP_ICMP_HEADERS}) bytes of data.\n"
     ]
-    out.extend(line_text(l, report.size) for l in report.lines)
+    # -q hides what replies and errors print; -O's notices come from pinger() and stay
+    out.extend(line_text(l, report.size, report.timestamps) for l in report.lines
+               if not report.quiet or l.kind == "noanswer")
     out.append(statistics(report))
-    return "".join(out), ""
+    err = f"ping: {report.warning}\n" if report.warning else ""
+    return "".join(out), err

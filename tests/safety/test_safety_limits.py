@@ -100,6 +100,8 @@ def test_limits_must_be_positive():
     ("ip netns add a\nping -c 11 172.16.0.2\n", 2, "at most 10 echo requests per ping (--max-ping-count)"),
     ("ping -c 10 -i 60 172.16.0.2\n", 1, "could run 550 s; the kernel backend stops programs at 100 s"),
     ("arping -c 11 172.16.0.2\n", 1, "at most 10 probes per arping"),
+    ("ping -w 100 -i 0.5 172.16.0.2\n", 1,
+     "this ping could send 201 echo requests; the kernel backend sends at most 10"),
     ("arping -w 101 172.16.0.2\n", 1, "could run 101 s"),
     ("sleep 2m\n", 1, "sleep 120: the kernel backend waits at most 100 s at a time"),
 ])

@@ -59,6 +59,9 @@ def test_sysctl_errors(line, message):
     ("arping -UA -s 172.16.0.1 172.16.0.1", dict(unsolicited=True, answer=True,
                                                  source="172.16.0.1")),
     ("arping 172.16.0.2 -c 1", dict(count=1)),
+    ("arping -f 172.16.0.2", dict(first_reply=True, quiet=False, broadcast_only=False)),
+    ("arping -q -c 2 172.16.0.2", dict(quiet=True, count=2)),
+    ("arping -bfq 172.16.0.2", dict(broadcast_only=True, first_reply=True, quiet=True)),
 ])
 def test_arping(line, fields):
     cmd = one(line)
@@ -76,8 +79,9 @@ def test_arping(line, fields):
     ("arping -s foo 172.16.0.2", "arping: invalid source foo"),
     ("arping foo", "arping: foo: Name or service not known"),
     ("arping", "vethlab: arping takes one destination, got 0"),
-    ("arping -b 172.16.0.2", 'vethlab: arping option "-b" is not supported yet (supported: '
-                             '-c COUNT, -w DEADLINE, -I DEV, -s SOURCE, -U, -A, -D)'),
+    ("arping -i 2 172.16.0.2", 'vethlab: arping option "-i" is not supported yet (supported: '
+                               '-c COUNT, -w DEADLINE, -I DEV, -s SOURCE, -U, -A, -D, -f, -q, '
+                               '-b)'),
 ])
 def test_arping_errors(line, message):
     assert error(line) == message

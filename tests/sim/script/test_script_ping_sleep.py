@@ -23,6 +23,17 @@ PING_FORMS = [
     ("ping -c 5 -i 0.5 -W 1 -s 100 -t 64 10.0.0.1", {"count": 5, "interval": 0.5, "timeout": 1.0,
                                                     "size": 100, "ttl": 64, "dest": "10.0.0.1"}),
     ("ping -c 2 -c 3 172.16.0.2", {"count": 3}),  # the last one wins, as in iputils
+    ("ping -q -c 2 172.16.0.2", {"quiet": True, "count": 2}),
+    ("ping -qc2 172.16.0.2", {"quiet": True, "count": 2}),
+    ("ping -n 172.16.0.2", {"numeric": True}),
+    ("ping -w 5 172.16.0.2", {"deadline": 5}),
+    ("ping -w0 -c 1 172.16.0.2", {"deadline": 0, "count": 1}),
+    ("ping -c 3 -w 10 172.16.0.2", {"count": 3, "deadline": 10}),
+    ("ping -I veth1 172.16.0.2", {"interface": "veth1"}),
+    ("ping -I 172.16.0.1 172.16.0.2", {"interface": "172.16.0.1"}),
+    ("ping -DO 172.16.0.2", {"timestamps": True, "outstanding": True}),
+    ("ping 172.16.0.2 -qnDO -w3", {"quiet": True, "numeric": True, "timestamps": True,
+                                   "outstanding": True, "deadline": 3}),
 ]
 
 
@@ -54,12 +65,18 @@ PING_ERRORS = [
     ("ping -t 0 1.1.1.1", "ping: cannot set unicast time-to-live: Invalid argument"),
     ("ping -z 1.1.1.1", "ping: invalid option -- 'z'"),
     ("ping --count 1 1.1.1.1", "ping: invalid option -- '-'"),
-    ("ping -q 1.1.1.1",
-     'vethlab: ping option "-q" is not supported yet '
-     "(supported: -c COUNT, -i INTERVAL, -W TIMEOUT, -s SIZE, -t TTL)"),
-    ("ping -qc1 1.1.1.1",
-     'vethlab: ping option "-q" is not supported yet '
-     "(supported: -c COUNT, -i INTERVAL, -W TIMEOUT, -s SIZE, -t TTL)"),
+    ("ping -f 1.1.1.1",
+     'vethlab: ping option "-f" is not supported yet '
+     "(supported: -c COUNT, -i INTERVAL, -W TIMEOUT, -s SIZE, -t TTL, -w DEADLINE, "
+     "-I IFACE|ADDR, -q, -n, -D, -O)"),
+    ("ping -qc1 -R 1.1.1.1",
+     'vethlab: ping option "-R" is not supported yet '
+     "(supported: -c COUNT, -i INTERVAL, -W TIMEOUT, -s SIZE, -t TTL, -w DEADLINE, "
+     "-I IFACE|ADDR, -q, -n, -D, -O)"),
+    ("ping -w x 1.1.1.1", "ping: invalid argument: 'x'"),
+    ("ping -w -1 1.1.1.1", "ping: invalid argument: '-1': out of range: 0 <= value <= 2147483647"),
+    ("ping -w", "ping: option requires an argument -- 'w'"),
+    ("ping -I", "ping: option requires an argument -- 'I'"),
     ("ping foo.invalid", "ping: foo.invalid: Name or service not known"),
     ("ping 127.1", "ping: 127.1: Name or service not known"),
     ("ping 1.1.1.1 2.2.2.2", "vethlab: ping takes one destination, got 2: 1.1.1.1 2.2.2.2"),

@@ -135,3 +135,24 @@ def test_real_arping_facts(real_outputs):
     assert "Sent 2 probes" in real_outputs["-w 1 172.16.0.2"][0]
     assert real_outputs["-c 1 -I veth9 172.16.0.2"] == (
         "arping: Device veth9 not available.\n", 2)
+
+
+def test_quiet_prints_nothing():
+    """``arping -q -c 2 10.0.0.2`` (answered, status 0) and ``-q -D`` print nothing."""
+    line = ArpingLine("Unicast", "10.0.0.2", "b6:b2:92:bd:41:a8", 529)
+    r = ArpingReport("10.0.0.2", "10.0.0.1", "va", lines=(line, line), sent=2, broadcasts=1,
+                     received=2, quiet=True)
+    assert render_arping(r) == ("", "")
+    assert r.rc == 0
+
+
+def test_first_reply_statistics():
+    """``arping -f -c 3 10.0.0.2``: one probe, one answer."""
+    line = ArpingLine("Unicast", "10.0.0.2", "b6:b2:92:bd:41:a8", 529)
+    r = ArpingReport("10.0.0.2", "10.0.0.1", "va", lines=(line,), sent=1, broadcasts=1,
+                     received=1)
+    assert render_arping(r) == (
+        "ARPING 10.0.0.2 from 10.0.0.1 va\n"
+        "Unicast reply from 10.0.0.2 [B6:B2:92:BD:41:A8]  0.529ms\n"
+        "Sent 1 probes (1 broadcast(s))\n"
+        "Received 1 response(s)\n", "")
