@@ -25,6 +25,17 @@ SEED = (
 )
 
 
+def seeded_backend():
+    """A kernel backend with the seed's set-up applied, closed when the generator is:
+    ``yield from seeded_backend()`` in a fixture of whatever scope the module needs."""
+    from backends.kernel import KernelBackend
+
+    with KernelBackend() as backend:
+        for c in SEED:
+            backend.apply(c)
+        yield backend
+
+
 def host_state() -> dict[str, object]:
     """The starting namespace as iproute2 reports it (tests may run `ip`; the product
     never does)."""

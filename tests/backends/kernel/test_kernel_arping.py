@@ -14,10 +14,9 @@ import subprocess
 import pytest
 
 from backends.kernel.arping import ARPOP_REPLY, PACKET_HOST, _Setup, accept, build
-from backends.kernel.backend import KernelBackend
 from sim.commands import Arping
 from sim.show import render_arping
-from tests.backends.kernel.kernel_lab import SEED
+from tests.backends.kernel.kernel_lab import seeded_backend
 
 ME = bytes.fromhex("020000000001")
 HE = bytes.fromhex("020000000002")
@@ -58,10 +57,7 @@ def test_accept_filters_as_iputils():
 
 @pytest.fixture(scope="module")
 def be():
-    with KernelBackend() as backend:
-        for c in SEED:
-            backend.apply(c)
-        yield backend
+    yield from seeded_backend()
 
 
 def _mask(text: str) -> str:

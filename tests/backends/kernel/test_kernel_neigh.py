@@ -6,19 +6,15 @@ import subprocess
 
 import pytest
 
-from backends.kernel.backend import KernelBackend
 from backends.kernel.neigh import flush_filter, parse_lladdr
 from sim.commands import NeighDel, NeighFlush, NeighModify, Ping
 from sim.errors import CommandError
-from tests.backends.kernel.kernel_lab import SEED
+from tests.backends.kernel.kernel_lab import seeded_backend
 
 
 @pytest.fixture()
 def be():
-    with KernelBackend() as backend:
-        for c in SEED:
-            backend.apply(c)
-        yield backend
+    yield from seeded_backend()
 
 
 def _neigh(be, netns="ns1") -> set[tuple]:

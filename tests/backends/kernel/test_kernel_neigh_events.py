@@ -3,17 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from backends.kernel.backend import KernelBackend
 from sim.commands import LinkSet, NeighModify, Ping, Sysctl
-from tests.backends.kernel.kernel_lab import SEED
+from tests.backends.kernel.kernel_lab import seeded_backend
 
 
 @pytest.fixture()
 def be():
-    with KernelBackend() as backend:
-        for c in SEED:
-            backend.apply(c)
-        yield backend
+    yield from seeded_backend()
 
 
 def _trans(be, netns, subject):

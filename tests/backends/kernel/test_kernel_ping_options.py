@@ -11,12 +11,11 @@ import subprocess
 
 import pytest
 
-from backends.kernel.backend import KernelBackend
 from sim.commands import Arping, Ping
 from sim.errors import CommandError
 from sim.normalize import mask_times
 from sim.show import render_arping, render_ping
-from tests.backends.kernel.kernel_lab import SEED
+from tests.backends.kernel.kernel_lab import seeded_backend
 
 PING_CASES = [
     (Ping(netns="ns1", dest="172.16.0.2", count=2, quiet=True), ["-q", "-c", "2"]),
@@ -47,10 +46,7 @@ ARPING_CASES = [
 
 @pytest.fixture(scope="module")
 def be():
-    with KernelBackend() as backend:
-        for c in SEED:
-            backend.apply(c)
-        yield backend
+    yield from seeded_backend()
 
 
 def _real(be, tool: str, args: list[str], dest: str) -> subprocess.CompletedProcess:

@@ -10,19 +10,15 @@ import subprocess
 
 import pytest
 
-from backends.kernel.backend import KernelBackend
 from backends.kernel.sysctl import key_path
 from sim.commands import Sysctl
 from sim.errors import CommandError
-from tests.backends.kernel.kernel_lab import SEED
+from tests.backends.kernel.kernel_lab import seeded_backend
 
 
 @pytest.fixture(scope="module")
 def be():
-    with KernelBackend() as backend:
-        for c in SEED:
-            backend.apply(c)
-        yield backend
+    yield from seeded_backend()
 
 
 def test_key_path_maps_dots_to_slashes():

@@ -5,19 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sim.commands import AddrFlush, AddrShow, LinkSet, LinkShow, NeighShow, RouteShow
-from sim.errors import ScriptError
-from sim.script import parse
+from tests.sim.script.test_script_ip import error, one
 
-
-def one(line: str):
-    (cmd,) = parse(line).commands
-    return cmd
-
-
-def error(line: str) -> str:
-    with pytest.raises(ScriptError) as e:
-        parse(line, "lab.ip")
-    return e.value.message
 
 
 @pytest.mark.parametrize("line, cmd", [
