@@ -33,7 +33,9 @@ from sim.model import ROOT_NS
 from sim.script.parser import parse
 from sim.script.ping import (
     check_count,
+    check_deadline,
     check_dest,
+    check_interface,
     check_interval,
     check_size,
     check_timeout,
@@ -189,11 +191,18 @@ class Lab:
         timeout: float | None = None,
         size: int = 56,
         ttl: int | None = None,
+        *,
+        deadline: int | None = None,
+        interface: str | None = None,
+        quiet: bool = False,
+        timestamps: bool = False,
+        outstanding: bool = False,
     ) -> "Lab":
-        """``ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE] [-t TTL] DEST`` in ``netns``.
+        """``ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE] [-t TTL] [-w DEADLINE]
+        [-I INTERFACE] [-q] [-D] [-O] DEST`` in ``netns``.
 
-        Without ``count`` the lab stops the ping after ``DEFAULT_PING_COUNT`` requests, as
-        a reader pressing Ctrl-C would.
+        Without ``count`` or ``deadline`` the lab stops the ping after
+        ``DEFAULT_PING_COUNT`` requests, as a reader pressing Ctrl-C would.
         """
         return self.add(
             Ping(
@@ -204,6 +213,12 @@ class Lab:
                 timeout=None if timeout is None else check_timeout(_num(timeout, "timeout")),
                 size=check_size(_int(size, "size")),
                 ttl=None if ttl is None else check_ttl(_int(ttl, "ttl")),
+                deadline=None if deadline is None else check_deadline(
+                    _int(deadline, "deadline")),
+                interface=None if interface is None else check_interface(interface),
+                quiet=bool(quiet),
+                timestamps=bool(timestamps),
+                outstanding=bool(outstanding),
             )
         )
 

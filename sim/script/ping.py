@@ -98,6 +98,13 @@ def check_ttl(ttl: int) -> int:
     return ttl
 
 
+def check_deadline(deadline: int) -> int:
+    """``-w``: whole seconds, 0 (no deadline) to INT_MAX, as iputils' strtol check."""
+    if not 0 <= deadline <= INT_MAX:
+        raise _err(f"invalid argument: '{deadline}': out of range: 0 <= value <= {INT_MAX}")
+    return deadline
+
+
 def check_dest(dest: str) -> str:
     """The lab has no resolver: a destination is a dotted-quad IPv4 address."""
     if not is_ipv4(dest):
@@ -137,7 +144,7 @@ def parse_ping(argv: list[str], ctx: Context) -> Command:
         elif opt == "t":
             fields["ttl"] = check_ttl(_strtol(value, 0, 255))
         elif opt == "w":
-            fields["deadline"] = _strtol(value, 0, INT_MAX)
+            fields["deadline"] = check_deadline(_strtol(value, 0, INT_MAX))
         elif opt == "I":
             fields["interface"] = check_interface(value)
         elif opt in _FLAGS:

@@ -106,6 +106,16 @@ def test_round_trip_lab_to_script_to_lab():
     assert again.to_script() == text  # parsed commands print back as written
 
 
+def test_ping_options_round_trip():
+    lab = Lab().ping("ns1", "172.16.0.2", count=2, quiet=True, interface="veth1") \
+               .ping("ns1", "172.16.0.2", deadline=3, timestamps=True, outstanding=True)
+    text = lab.to_script()
+    assert text.splitlines() == ["ip netns exec ns1 ping -c 2 -q -I veth1 172.16.0.2",
+                                 "ip netns exec ns1 ping -D -O -w 3 172.16.0.2"]
+    assert bare(Lab.from_script(text).commands) == lab.commands
+    assert not lab.commands[1].interrupted  # -w, not the lab, ends it
+
+
 def test_seed_script_round_trips_through_lab():
     seed = Lab.from_script(SEED_IP.read_text(), str(SEED_IP))
     rebuilt = (
@@ -143,6 +153,8 @@ BAD = [
     (lambda: Lab().ping("ns1", "10.0.0.1", interval=0),
      "vethlab: ping -i 0 (flood mode) is not supported; use an interval of 0.001 s or more"),
     (lambda: Lab().ping("ns1", "10.0.0.1", timeout=-1), "ping: bad linger time: -1"),
+    (lambda: Lab().ping("ns1", "10.0.0.1", deadline=-1),
+     "ping: invalid argument: '-1': out of range: 0 <= value <= 2147483647"),
     (lambda: Lab().ping("ns1", "10.0.0.1", ttl=256), "ping: invalid argument: '256': out of range: 0 <= value <= 255"),
     (lambda: Lab().ping("ns1", "10.0.0.1", count="3"), "count must be an integer, not '3'"),
     (lambda: Lab().sleep(-1), "vethlab: sleep: -1 is not a duration the lab can wait for"),
