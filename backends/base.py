@@ -86,6 +86,23 @@ class Backend(ABC):
         The runner calls it before starting the clock on a non-configuration command.
         """
 
+    def mac_owners(self, netns: str) -> list[tuple[str, str]]:
+        """``(mac, dev)`` of every non-loopback link in ``netns``, bridges last; ``[]`` if
+        it does not exist.  Comparisons name MACs by their owner; a bridge takes one of
+        its ports' MACs (the smallest, which depends on random MACs) and sends frames
+        from it, so a shared MAC is named after the bridge.
+
+        By default from a snapshot; a backend that knows its devices answers cheaper
+        (the runner asks after every ``ip link set … master``: 250 times for a node).
+        """
+        self.settle()
+        try:
+            state = self.snapshot(netns)
+        except CommandError:
+            return []
+        links = sorted(state.links, key=lambda link: link.kind == "bridge")
+        return [(link.mac, link.name) for link in links if link.kind != "loopback" and link.mac]
+
     def has_netns(self, netns: str) -> bool:
         """Whether the lab namespace exists (``root`` always does)."""
         from sim.model import ROOT_NS

@@ -112,32 +112,13 @@ def _record_macs(backend: Backend, macs: dict[str, str],
                  only: list[str] | None = None) -> None:
     """Remember which interface owns each MAC, for comparisons that name MACs by owner.
 
-    ``only``: the namespaces a command can change MACs in (default: all of them).  A
-    backend may offer ``mac_owners(netns)`` — ``(mac, dev)`` pairs without building a
-    whole snapshot — which the simulator does: a 250-port bridge lab records MACs 250
-    times.  MACs do not wait for linkwatch, so only the snapshot path settles: the
-    kernel backend's settle dumps every namespace, once per ``link set … master``.
+    ``only``: the namespaces a command can change MACs in (default: all of them).
     """
-    owners = getattr(backend, "mac_owners", None)
-    if owners is None:
-        backend.settle()
     names = only if only is not None else \
         [ROOT_NS] + [e.name for e in backend.netns_list().entries]
     for ns in names:
-        if owners is not None:
-            for mac, dev in owners(ns):
-                macs[mac] = f"{ns}/{dev}"
-            continue
-        try:
-            state = backend.snapshot(ns)
-        except CommandError:
-            continue
-        # A bridge takes one of its ports' MACs (the smallest); which port that is
-        # depends on random MACs, so a shared MAC is named after the bridge, which is
-        # also the device that sends frames from it.
-        for link in sorted(state.links, key=lambda l: l.kind == "bridge"):
-            if link.kind != "loopback" and link.mac:
-                macs[link.mac] = f"{ns}/{link.name}"
+        for mac, dev in backend.mac_owners(ns):
+            macs[mac] = f"{ns}/{dev}"
 
 
 def _mac_scope(cmd: Command) -> list[str] | None:

@@ -358,25 +358,24 @@ class KernelBackend(Backend):
 
     # ---- programs, results ----------------------------------------------------------
 
-    def ping(self, cmd: Ping) -> PingReport:
+    def _program_start(self, cmd: Ping | Arping) -> None:
+        """Before a program: its namespace exists, it is within the limits, links settled."""
         if cmd.netns not in self.sandbox.namespaces:
             raise _no_netns(cmd.netns)
         why = program_refusal(cmd, self.limits)
         if why is not None:
             raise CommandError(why, rc=1)
         self.settle()
+
+    def ping(self, cmd: Ping) -> PingReport:
+        self._program_start(cmd)
         index = self._pings
         self._pings += 1
         return programs.ping(cmd, index, lambda fn: self.sandbox.run_in(cmd.netns, fn),
                              self.now, nl=self._sock(cmd.netns))
 
     def arping(self, cmd: Arping) -> ArpingReport:
-        if cmd.netns not in self.sandbox.namespaces:
-            raise _no_netns(cmd.netns)
-        why = program_refusal(cmd, self.limits)
-        if why is not None:
-            raise CommandError(why, rc=1)
-        self.settle()
+        self._program_start(cmd)
         return arping_mod.arping(cmd, self._sock(cmd.netns),
                                  lambda fn: self.sandbox.run_in(cmd.netns, fn), self.now)
 

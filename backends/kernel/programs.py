@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Callable
 from sim.commands import Ping
 from sim.errors import CommandError
 from sim.programs import PingLine, PingReport, device_refusal, ping_ident
+from sim.script.validate import is_ipv4
 from sim.wire import (ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_TIME_EXCEEDED,
                       IcmpPacket, Ipv4Packet, TIMEVAL_LEN, WireError, echo, payload_timeval,
                       ping_payload)
@@ -86,7 +87,7 @@ def _bind(sock: socket.socket, iface: str | None) -> None:
     """``-I``: an address binds the source, a name the device (as iputils does both)."""
     if iface is None:
         return
-    if _is_address(iface):
+    if is_ipv4(iface):
         try:
             sock.bind((iface, 0))
         except OSError as exc:
@@ -98,13 +99,6 @@ def _bind(sock: socket.socket, iface: str | None) -> None:
         raise PingFatal(f"SO_BINDTODEVICE {iface}: "
                         f"{os.strerror(exc.errno or errno.EIO)}") from None
 
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def open_sockets_here(dest: str, ttl: int | None,
@@ -294,7 +288,7 @@ def ping(cmd: Ping, index: int, open_in_netns: Callable[[Callable], tuple[socket
                           fatal=f"{cmd.dest}: Name or service not known")
     header: dict[str, object] = {}
     iface = cmd.interface
-    if iface is not None and not _is_address(iface) and nl is not None:
+    if iface is not None and not is_ipv4(iface) and nl is not None:
         header = _check_device(nl, iface, dest)
         if "fatal" in header:
             return PingReport(dest=cmd.dest, dest_addr=dest, size=cmd.size,
@@ -308,7 +302,7 @@ def ping(cmd: Ping, index: int, open_in_netns: Callable[[Callable], tuple[socket
                           fatal=f"connect: {os.strerror(exc.errno or errno.EIO)}")
     if iface is not None:
         header["bind_source"] = src
-        header["bind_dev"] = "" if _is_address(iface) else iface
+        header["bind_dev"] = "" if is_ipv4(iface) else iface
         addrs = header.pop("addrs", None)
         if addrs is not None and src not in addrs:  # type: ignore[operator]
             header["warning"] = ("Warning: source address might be selected on device "

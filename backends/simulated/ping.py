@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 from sim.commands import Ping
 from sim.errors import CommandError
 from sim.programs import SIM_EPOCH, PingLine, PingReport, device_refusal
+from sim.script.validate import is_ipv4
 from sim.wire import (ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_TIME_EXCEEDED,
                       IcmpPacket, Ipv4Packet, WireError, echo, payload_timeval, ping_payload)
 
@@ -231,7 +232,7 @@ def bind(ns: "Netns", cmd: Ping, dest_addr: str) -> PingReport | dict[str, objec
 
     iface = cmd.interface
     extra: dict[str, object] = {}
-    if iface is not None and is_address(iface):
+    if iface is not None and is_ipv4(iface):
         if not ns.is_local(iface):
             return fatal("bind: Cannot assign requested address")
         extra = {"bind_source": iface, "bind_dev": ""}
@@ -257,13 +258,6 @@ def bind(ns: "Netns", cmd: Ping, dest_addr: str) -> PingReport | dict[str, objec
         src = str(extra["bind_source"])
     return {"src": src, **extra}
 
-
-def is_address(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def resolve(dest: str) -> str | None:
